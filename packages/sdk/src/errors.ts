@@ -1,0 +1,60 @@
+/**
+ * The error taxonomy every connector uses. The class decides what the SDK does with the error:
+ * a FatalError stops the run with a non-zero exit, a RetriableError may be retried by the retry
+ * helper, a SkippableRecordError drops one record (logged and counted) and the sync goes on.
+ */
+export class SingerError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Cannot succeed by trying again: bad config, bad input, permission denied, a bug. */
+export class FatalError extends SingerError {}
+
+/** Bad configuration: names the offending key, never echoes its value. */
+export class ConfigError extends FatalError {}
+
+/** Malformed Singer input on a target's stdin or `--input` file. */
+export class ProtocolError extends FatalError {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly stream?: string,
+  ) {
+    super(line === undefined ? message : `line ${line}: ${message}`);
+  }
+}
+
+/** May succeed if tried again: timeouts, throttling, 5xx, dropped sockets. */
+export class RetriableError extends SingerError {
+  constructor(
+    message: string,
+    options?: ErrorOptions & { retryAfterMs?: number; status?: number },
+  ) {
+    super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+    this.status = options?.status;
+  }
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+}
+
+/** One record cannot be processed; the stream continues without it. */
+export class SkippableRecordError extends SingerError {}
+
+/**
+ * Stop the run cleanly before a quota is exhausted. The tap emits the state reached so far and
+ * exits 0 by default, so that the next scheduled run resumes where this one stopped.
+ */
+export class QuotaExhaustedError extends SingerError {}
+
+export function isRetriable(error: unknown): error is RetriableError {
+  return error instanceof RetriableError;
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
