@@ -16,14 +16,28 @@ export class FatalError extends SingerError {}
 /** Bad configuration: names the offending key, never echoes its value. */
 export class ConfigError extends FatalError {}
 
-/** Malformed Singer input on a target's stdin or `--input` file. */
+export interface InputPosition {
+  /** 1-based line number in the input. */
+  line?: number;
+  /** `stdin` or the file name given with `--input`. */
+  source?: string;
+  stream?: string;
+}
+
+/** Malformed Singer input on a target's stdin or `--input` file; the message names where. */
 export class ProtocolError extends FatalError {
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly stream?: string,
-  ) {
-    super(line === undefined ? message : `line ${line}: ${message}`);
+  readonly line: number | undefined;
+  readonly source: string | undefined;
+  readonly stream: string | undefined;
+
+  constructor(message: string, position: InputPosition = {}) {
+    const where = [position.source, position.line === undefined ? undefined : `line ${position.line}`]
+      .filter(Boolean)
+      .join(' ');
+    super(where ? `${where}: ${message}` : message);
+    this.line = position.line;
+    this.source = position.source;
+    this.stream = position.stream;
   }
 }
 

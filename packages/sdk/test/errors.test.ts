@@ -2,8 +2,8 @@ import t from 'tap';
 import { ProtocolError, FatalError, RetriableError, isRetriable } from '../src/errors.js';
 
 t.test('ProtocolError names the line and is fatal', async (t) => {
-  const error = new ProtocolError('RECORD before SCHEMA for stream "users"', 12, 'users');
-  t.equal(error.message, 'line 12: RECORD before SCHEMA for stream "users"');
+  const error = new ProtocolError('RECORD before SCHEMA for stream "users"', { line: 12, source: 'stdin', stream: 'users' });
+  t.equal(error.message, 'stdin line 12: RECORD before SCHEMA for stream "users"');
   t.ok(error instanceof FatalError);
   t.equal(error.name, 'ProtocolError');
   t.equal(error.stream, 'users');

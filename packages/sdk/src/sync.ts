@@ -1,0 +1,268 @@
+import { catalogEntry, isStreamSelected, projectSchema, selectedProperties, streamMetadata, type Catalog, type CatalogEntry, type ReplicationMethod } from './catalog.js';
+import type { Config } from './config.js';
+import { FatalError, QuotaExhaustedError, SkippableRecordError } from './errors.js';
+import type { Logger } from './logging.js';
+import type { JsonSchema, RecordMessage, SchemaMessage } from './protocol/messages.js';
+import type { SingerWriter } from './protocol/writer.js';
+import { ProgressReporter } from './progress.js';
+import { compareReplicationValues, normalizeState, type StreamBookmark, type TapState } from './state.js';
+import { replicationMethodOf, type StreamContext, type StreamDefinition, type TapRecord } from './stream.js';
+import type { Tap } from './tap.js';
+
+/** What stream maps do to messages; identity when no maps are configured. */
+export interface MessageMapper {
+  readonly isIdentity: boolean;
+  mapSchema(message: SchemaMessage): SchemaMessage[];
+  mapRecord(message: RecordMessage): RecordMessage[];
+  mapStreamName(stream: string): string[];
+}
+
+export async function discover<C extends Config>(tap: Tap<C>, config: C, logger: Logger): Promise<Catalog> {
+  const streams = await tap.streams(config, { logger });
+  return { streams: streams.map(toCatalogEntry) };
+}
+
+function toCatalogEntry(stream: StreamDefinition): CatalogEntry {
+  return catalogEntry({
+    name: stream.name,
+    schema: stream.schema,
+    keyProperties: stream.keyProperties,
+    replicationMethod: replicationMethodOf(stream),
+    replicationKey: stream.replicationKey,
+    validReplicationKeys: stream.validReplicationKeys ?? (stream.replicationKey ? [stream.replicationKey] : undefined),
+    forcedReplicationMethod: stream.replicationKey ? undefined : 'FULL_TABLE',
+    selectedByDefault: stream.selectedByDefault,
+    metadata: stream.metadata,
+    propertyMetadata: stream.propertyMetadata,
+  });
+}
+
+export interface SyncOptions<C extends Config> {
+  config: C;
+  catalog?: Catalog;
+  state?: unknown;
+  writer: SingerWriter;
+  logger: Logger;
+  mapper?: MessageMapper;
+  signal?: AbortSignal;
+}
+
+export interface StreamSummary {
+  stream: string;
+  records: number;
+  seconds: number;
+}
+
+export interface SyncSummary {
+  streams: StreamSummary[];
+  /** Set when the run stopped early but cleanly (quota reached), with state emitted. */
+  stoppedEarly?: string;
+  state: TapState;
+}
+
+interface PlannedStream<C extends Config> {
+  definition: StreamDefinition<C>;
+  schema: JsonSchema;
+  selected: Set<string>;
+  method: ReplicationMethod;
+  replicationKey: string | undefined;
+}
+
+/** Runs the selected streams, writing SCHEMA, RECORD, STATE and ACTIVATE_VERSION messages. */
+export async function sync<C extends Config>(tap: Tap<C>, options: SyncOptions<C>): Promise<SyncSummary> {
+  const { config, writer, logger } = options;
+  const state = normalizeState(options.state);
+  const signal = options.signal ?? new AbortController().signal;
+  const definitions = await tap.streams(config, { logger, catalog: options.catalog });
+  const planned = planStreams(definitions, options.catalog, logger);
+  const resumeFirst = state.currently_syncing;
+  planned.sort((a, b) => Number(b.definition.name === resumeFirst) - Number(a.definition.name === resumeFirst));
+
+  const summary: SyncSummary = { streams: [], state };
+  const frequency = Number(config.state_message_frequency ?? tap.stateMessageFrequency);
+  for (const stream of planned) {
+    if (signal.aborted) break;
+    try {
+      summary.streams.push(await syncStream(tap, stream, { ...options, state, signal, frequency }));
+    } catch (error) {
+      if (!(error instanceof QuotaExhaustedError)) throw error;
+      logger.warn(`stopping before the quota runs out: ${error.message}; the next run resumes from the state just emitted`);
+      summary.stoppedEarly = error.message;
+      break;
+    }
+  }
+  if (!summary.stoppedEarly) state.currently_syncing = null;
+  await writer.writeState(state);
+  await writer.flush();
+  return summary;
+}
+
+function planStreams<C extends Config>(definitions: StreamDefinition<C>[], catalog: Catalog | undefined, logger: Logger): PlannedStream<C>[] {
+  const byId = new Map(catalog?.streams.map((entry) => [entry.tap_stream_id, entry]));
+  const planned: PlannedStream<C>[] = [];
+  for (const definition of definitions) {
+    const defaultEntry = toCatalogEntry(definition);
+    const entry = catalog ? byId.get(definition.name) : defaultEntry;
+    if (!entry) continue;
+    if (!isStreamSelected(entry)) continue;
+    const metadata = streamMetadata(entry);
+    const forced = streamMetadata(defaultEntry)['forced-replication-method'];
+    const validKeys = definition.validReplicationKeys ?? (definition.replicationKey ? [definition.replicationKey] : []);
+    let replicationKey = metadata['replication-key'] ?? entry.replication_key ?? definition.replicationKey;
+    if (replicationKey && !validKeys.includes(replicationKey)) {
+      throw new FatalError(`catalog chooses replication key "${replicationKey}" for stream "${definition.name}", which is not one of: ${validKeys.join(', ') || '(none)'}`);
+    }
+    const method = forced ?? metadata['replication-method'] ?? entry.replication_method ?? replicationMethodOf(definition);
+    if (method !== 'INCREMENTAL') replicationKey = undefined;
+    const selected = selectedProperties(entry);
+    for (const key of [...definition.keyProperties, ...(replicationKey ? [replicationKey] : [])]) selected.add(key);
+    planned.push({ definition, schema: projectSchema(entry.schema, selected), selected, method, replicationKey });
+    if (catalog && entry.schema !== definition.schema) logger.debug(`stream "${definition.name}": using the catalog's schema`);
+  }
+  return planned;
+}
+
+interface StreamRunOptions<C extends Config> extends SyncOptions<C> {
+  state: TapState;
+  signal: AbortSignal;
+  frequency: number;
+}
+
+async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C>, options: StreamRunOptions<C>): Promise<StreamSummary> {
+  const { definition, replicationKey } = stream;
+  const { writer, logger, state, mapper } = options;
+  const name = definition.name;
+  const started = performance.now();
+  const bookmark: StreamBookmark = (state.bookmarks[name] ??= {});
+  state.currently_syncing = name;
+
+  const schemaMessage: SchemaMessage = { type: 'SCHEMA', stream: name, schema: stream.schema, key_properties: definition.keyProperties, ...(replicationKey ? { bookmark_properties: [replicationKey] } : {}) };
+  for (const message of mapper && !mapper.isIdentity ? mapper.mapSchema(schemaMessage) : [schemaMessage]) await writer.write(message);
+
+  const useVersions = stream.method === 'FULL_TABLE' && (definition.activateVersion ?? tap.activateVersion);
+  let version: number | undefined;
+  const activateVersion = async () => {
+    for (const target of mapper && !mapper.isIdentity ? mapper.mapStreamName(name) : [name]) await writer.writeActivateVersion(target, version!);
+  };
+  if (useVersions) {
+    // An interrupted full-table sync resumes with the same version, so its rows are not orphaned.
+    version = bookmark.version ?? Date.now();
+    bookmark.version = version;
+    if (!bookmark.initial_full_table_complete) await activateVersion();
+  }
+
+  const startingValue = replicationKey
+    ? bookmark.replication_key === replicationKey && bookmark.replication_key_value !== undefined
+      ? bookmark.replication_key_value
+      : options.config.start_date
+    : undefined;
+  const sorted = definition.isSorted === true;
+  let lastValue: unknown = undefined;
+  let maxValue: unknown = undefined;
+  let count = 0;
+  let sinceState = 0;
+  let skipped = 0;
+  const progress = new ProgressReporter(name);
+  const projection = needsProjection(stream) ? stream.selected : undefined;
+  const context: StreamContext<C> = {
+    config: options.config,
+    logger: logger.child(name),
+    stream: name,
+    selectedProperties: stream.selected,
+    replicationKey,
+    startingValue,
+    bookmark: structuredClone(bookmark),
+    saveBookmark: (values) => Object.assign(bookmark, values),
+    signal: options.signal,
+  };
+
+  const emitState = async () => {
+    if (replicationKey) {
+      if (sorted && lastValue !== undefined) setBookmark(bookmark, replicationKey, lastValue);
+      else if (!sorted && maxValue !== undefined) bookmark.progress_markers = { replication_key: replicationKey, replication_key_value: maxValue };
+    }
+    await writer.writeState(state);
+    sinceState = 0;
+  };
+
+  let timeExtracted = '';
+  let timeExtractedAt = 0;
+  try {
+    for await (const raw of definition.records(context)) {
+      const now = Date.now();
+      if (now !== timeExtractedAt) [timeExtracted, timeExtractedAt] = [new Date(now).toISOString(), now];
+      const record = projection ? project(raw, projection) : raw;
+      if (replicationKey) {
+        const value = raw[replicationKey];
+        if (value !== undefined && value !== null) {
+          if (sorted && lastValue !== undefined && compareReplicationValues(value, lastValue) < 0) {
+            throw new FatalError(`stream "${name}" is declared sorted, but ${replicationKey} went back from ${JSON.stringify(lastValue)} to ${JSON.stringify(value)}`);
+          }
+          lastValue = value;
+          if (maxValue === undefined || compareReplicationValues(value, maxValue) > 0) maxValue = value;
+        }
+      }
+      if (mapper && !mapper.isIdentity) {
+        let mappedRecords: RecordMessage[] = [];
+        try {
+          mappedRecords = mapper.mapRecord({ type: 'RECORD', stream: name, record, time_extracted: timeExtracted, ...(version !== undefined ? { version } : {}) });
+        } catch (error) {
+          if (!(error instanceof SkippableRecordError)) throw error;
+          skipped += 1;
+          if (skipped <= 10) logger.warn(`record skipped: ${error.message}`);
+        }
+        for (const mapped of mappedRecords) {
+          await writer.writeRecord(mapped.stream, mapped.record, { timeExtracted: mapped.time_extracted, version: mapped.version });
+        }
+      } else {
+        const wait = writer.writeRecord(name, record, { timeExtracted, version });
+        if (wait) await wait;
+      }
+      count += 1;
+      sinceState += 1;
+      progress.tick(count);
+      if (sinceState >= options.frequency) await emitState();
+      if (options.signal.aborted) throw new QuotaExhaustedError(`stopped: ${String(options.signal.reason ?? 'aborted')}`);
+    }
+  } catch (error) {
+    if (error instanceof QuotaExhaustedError) await emitState();
+    throw error;
+  } finally {
+    progress.done(count);
+    logger.metric('counter', 'record_count', count, { endpoint: name, stream: name });
+    if (skipped > 0) logger.warn(`stream "${name}": ${skipped} records skipped by stream maps`);
+  }
+
+  if (replicationKey) {
+    const previous = bookmark.replication_key === replicationKey ? bookmark.replication_key_value : undefined;
+    const finalValue = previous === undefined || (maxValue !== undefined && compareReplicationValues(maxValue, previous) > 0) ? maxValue : previous;
+    if (finalValue !== undefined) setBookmark(bookmark, replicationKey, finalValue);
+    delete bookmark.progress_markers;
+  }
+  if (useVersions) {
+    await activateVersion();
+    bookmark.initial_full_table_complete = true;
+    delete bookmark.version;
+  }
+  state.currently_syncing = null;
+  await writer.writeState(state);
+  const seconds = (performance.now() - started) / 1000;
+  logger.metric('timer', 'sync_duration', Number(seconds.toFixed(3)), { stream: name, status: 'succeeded' });
+  logger.info(`stream "${name}": ${count} records in ${seconds.toFixed(1)} s`);
+  return { stream: name, records: count, seconds };
+}
+
+function setBookmark(bookmark: StreamBookmark, replicationKey: string, value: unknown): void {
+  bookmark.replication_key = replicationKey;
+  bookmark.replication_key_value = value;
+}
+
+function needsProjection(stream: PlannedStream<Config>): boolean {
+  return Object.keys(stream.definition.schema.properties ?? {}).some((name) => !stream.selected.has(name));
+}
+
+function project(record: TapRecord, selected: ReadonlySet<string>): TapRecord {
+  const out: TapRecord = {};
+  for (const key in record) if (selected.has(key)) out[key] = record[key];
+  return out;
+}

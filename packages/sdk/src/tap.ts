@@ -1,0 +1,49 @@
+import type { Catalog } from './catalog.js';
+import type { Config } from './config.js';
+import type { Logger } from './logging.js';
+import type { JsonSchema } from './protocol/messages.js';
+import type { StreamDefinition } from './stream.js';
+
+export interface StreamsOptions {
+  logger: Logger;
+  /** The catalog given with `--catalog`, when syncing: a tap with costly discovery describes only what it selects. */
+  catalog?: Catalog;
+}
+
+/**
+ * A tap: its identity, its config schema and its streams. The SDK's CLI does everything else.
+ * Subclass it and pass the class to `runTapCli`.
+ */
+export abstract class Tap<C extends Config = Config> {
+  abstract readonly name: string;
+  abstract readonly version: string;
+  readonly description: string = '';
+  /** JSON Schema of the config; mark secrets with `secret: true`. */
+  abstract readonly configSchema: JsonSchema;
+  /** Extra documented environment variables, e.g. `{ SFDC_USERNAME: 'username' }`. */
+  readonly envAliases: Record<string, string> = {};
+  /** Emit ACTIVATE_VERSION around full-table streams (opt-in, as in Meltano's SDK). */
+  readonly activateVersion: boolean = false;
+  /** Records of a sorted stream between two STATE messages. */
+  readonly stateMessageFrequency: number = 10_000;
+
+  /** The streams this tap offers for this config; discovered ones may depend on the source. */
+  abstract streams(config: C, options: StreamsOptions): Promise<StreamDefinition<C>[]> | StreamDefinition<C>[];
+
+  /**
+   * `--test`: proves the config can reach the source. The default lists the streams, which for
+   * most taps means an authenticated call; override it with something cheaper or stricter.
+   */
+  async testConnection(config: C, options: StreamsOptions): Promise<string> {
+    const streams = await this.streams(config, options);
+    return `${streams.length} streams available`;
+  }
+
+  get envPrefix(): string {
+    return this.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  }
+
+  capabilities(): string[] {
+    return ['catalog', 'discover', 'state', 'properties', 'about', 'test', 'stream-maps', ...(this.activateVersion ? ['activate-version'] : [])];
+  }
+}

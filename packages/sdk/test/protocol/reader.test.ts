@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import t from 'tap';
+import { readMessages, type ReadMessage } from '../../src/protocol/reader.js';
+
+const collect = async (lines: string | string[], chunkSize?: number): Promise<ReadMessage[]> => {
+  const text = Array.isArray(lines) ? lines.join('\n') + '\n' : lines;
+  const buffer = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  const size = chunkSize ?? buffer.length;
+  for (let i = 0; i < buffer.length; i += size) chunks.push(buffer.subarray(i, i + size));
+  const out: ReadMessage[] = [];
+  for await (const m of readMessages(Readable.from(chunks), { sourceName: 'input.singer' })) out.push(m);
+  return out;
+};
+
+const schema = '{"type":"SCHEMA","stream":"users","schema":{"type":"object"},"key_properties":["id"]}';
+
+t.test('reads every message type, type case-insensitive, with line numbers', async (t) => {
+  const messages = await collect([
+    schema,
+    '',
+    '{"type":"record","stream":"users","record":{"id":1},"time_extracted":"2024-01-01T00:00:00Z","version":3}',
+    '{"type":"State","value":{"bookmarks":{}}}',
+    '{"type":"ACTIVATE_VERSION","stream":"users","version":3}',
+    '{"type":"BATCH","stream":"users","encoding":{"format":"jsonl","compression":"gzip"},"manifest":["file:///tmp/a.jsonl.gz"]}',
+  ]);
+  t.same(messages.map((m) => [m.message.type, m.line]), [['SCHEMA', 1], ['RECORD', 3], ['STATE', 4], ['ACTIVATE_VERSION', 5], ['BATCH', 6]]);
+});
+
+t.test('lines split across chunks, multi-byte characters split across chunks, CRLF, no final newline', async (t) => {
+  const record = '{"type":"RECORD","stream":"users","record":{"name":"Zoë 😀 \\t tab"}}';
+  const messages = await collect(`${schema}\r\n${record}\r\n${record}`, 7);
+  t.equal(messages.length, 3);
+  t.equal((messages[2]!.message as { record: { name: string } }).record.name, 'Zoë 😀 \t tab');
+  t.equal(messages[2]!.line, 3);
+});
+
+t.test('a line of many megabytes', async (t) => {
+  const big = 'x'.repeat(24 * 1024 * 1024);
+  const messages = await collect([schema, `{"type":"RECORD","stream":"users","record":{"blob":"${big}"}}`], 64 * 1024);
+  t.equal(((messages[1]!.message as { record: { blob: string } }).record.blob).length, big.length);
+});
+
+const failures: Array<[string, string[], RegExp]> = [
+  ['malformed JSON', [schema, '{"type":"RECORD",'], /^input\.singer line 2: malformed JSON/],
+  ['unknown type', [schema, '{"type":"HELLO","stream":"users"}'], /^input\.singer line 2: unknown message type "HELLO"/],
+  ['no type', ['{"stream":"users"}'], /line 1: no "type" field/],
+  ['not an object', ['[1,2]'], /line 1: expected a JSON object, got an array/],
+  ['RECORD before SCHEMA', ['{"type":"RECORD","stream":"users","record":{}}'], /line 1: RECORD for stream "users" before its SCHEMA message/],
+  ['missing record', [schema, '{"type":"RECORD","stream":"users"}'], /line 2: RECORD message for stream "users": missing required field "record"/],
+  ['missing stream', ['{"type":"SCHEMA","schema":{},"key_properties":[]}'], /line 1: SCHEMA message: missing required field "stream"/],
+  ['missing key_properties', ['{"type":"SCHEMA","stream":"s","schema":{}}'], /missing required field "key_properties"/],
+  ['bad version type', [schema, '{"type":"ACTIVATE_VERSION","stream":"users","version":"x"}'], /line 2: ACTIVATE_VERSION message for stream "users": version must be integer/],
+  ['STATE without value', ['{"type":"STATE"}'], /line 1: STATE message: missing required field "value"/],
+];
+
+for (const [name, lines, pattern] of failures) {
+  t.test(`error: ${name}`, async (t) => {
+    await t.rejects(collect(lines), { name: 'ProtocolError', message: pattern });
+  });
+}
