@@ -59,3 +59,23 @@ for (const [name, lines, pattern] of failures) {
     await t.rejects(collect(lines), { name: 'ProtocolError', message: pattern });
   });
 }
+
+t.test('RECORD checks: the fast path accepts and rejects exactly what the schema does', async (t) => {
+  const cases: Array<[string, boolean]> = [
+    ['"time_extracted":"2024-01-01T00:00:00Z"', true],
+    ['"time_extracted":"2024-01-01T00:00:00.123456+02:00"', true],
+    ['"time_extracted":"yesterday"', false],
+    ['"time_extracted":"2024-13-45T00:00:00Z"', false],
+    ['"time_extracted":5', false],
+    ['"version":3', true],
+    ['"version":3.5', false],
+    ['"version":"3"', false],
+  ];
+  for (const [extra, ok] of cases) {
+    const lines = [schema, `{"type":"RECORD","stream":"users","record":{"id":1},${extra}}`];
+    if (ok) t.equal((await collect(lines)).length, 2, extra);
+    else await t.rejects(collect(lines), { message: /line 2: RECORD message for stream "users": (time_extracted|version) must/ }, extra);
+  }
+  await t.rejects(collect([schema, '{"type":"RECORD","stream":"users","record":[1]}']), { message: /record must be object/ });
+  await t.rejects(collect([schema, '{"type":"RECORD","stream":"","record":{}}']), { message: /stream must NOT have fewer than 1 characters/ });
+});
