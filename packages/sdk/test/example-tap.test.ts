@@ -152,17 +152,17 @@ t.test('unsorted stream: bookmark moves only at the end; another valid replicati
 
 t.test('full table with ACTIVATE_VERSION: first sync activates before and after, later syncs after', async (t) => {
   const catalogFile = select(await discoverCatalog(), { countries: {} });
-  const first = parseLines((await runTs(bin, ['--config', config, '--catalog', catalogFile])).stdout);
+  const first: Message[] = parseLines((await runTs(bin, ['--config', config, '--catalog', catalogFile])).stdout);
   const kinds = first.map((m) => m.type);
   t.same(kinds, ['SCHEMA', 'ACTIVATE_VERSION', 'RECORD', 'RECORD', 'RECORD', 'RECORD', 'RECORD', 'ACTIVATE_VERSION', 'STATE', 'STATE']);
-  const version = first[1]!.version;
+  const version: number = first[1]!.version;
   t.ok(Number.isInteger(version));
   t.ok(ofType(first, 'RECORD').every((m) => m.version === version), 'records carry the version');
   const state = ofType(first, 'STATE').at(-1)!.value;
   t.same(state.bookmarks.countries, { initial_full_table_complete: true });
 
   await new Promise((r) => setTimeout(r, 5));
-  const second = parseLines((await runTs(bin, ['--config', config, '--catalog', catalogFile, '--state', file('state-av.json', state)])).stdout);
+  const second: Message[] = parseLines((await runTs(bin, ['--config', config, '--catalog', catalogFile, '--state', file('state-av.json', state)])).stdout);
   t.same(second.map((m) => m.type).filter((type) => type === 'ACTIVATE_VERSION').length, 1, 'only the closing ACTIVATE_VERSION');
   t.ok(second.find((m) => m.type === 'ACTIVATE_VERSION')!.version > version, 'a new version');
 });

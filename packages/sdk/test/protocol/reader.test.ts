@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import t from 'tap';
+import type { RecordMessage } from '../../src/protocol/messages.js';
 import { readMessages, type ReadMessage } from '../../src/protocol/reader.js';
 
 const collect = async (lines: string | string[], chunkSize?: number): Promise<ReadMessage[]> => {
@@ -31,14 +32,14 @@ t.test('lines split across chunks, multi-byte characters split across chunks, CR
   const record = '{"type":"RECORD","stream":"users","record":{"name":"Zoë 😀 \\t tab"}}';
   const messages = await collect(`${schema}\r\n${record}\r\n${record}`, 7);
   t.equal(messages.length, 3);
-  t.equal((messages[2]!.message as { record: { name: string } }).record.name, 'Zoë 😀 \t tab');
+  t.equal((messages[2]!.message as RecordMessage).record.name as string, 'Zoë 😀 \t tab');
   t.equal(messages[2]!.line, 3);
 });
 
 t.test('a line of many megabytes', async (t) => {
   const big = 'x'.repeat(24 * 1024 * 1024);
   const messages = await collect([schema, `{"type":"RECORD","stream":"users","record":{"blob":"${big}"}}`], 64 * 1024);
-  t.equal(((messages[1]!.message as { record: { blob: string } }).record.blob).length, big.length);
+  t.equal(((messages[1]!.message as RecordMessage).record.blob as string).length, big.length);
 });
 
 const failures: Array<[string, string[], RegExp]> = [
