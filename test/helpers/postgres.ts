@@ -10,8 +10,8 @@
  * Tests that need Postgres are named `*.db.test.ts`.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -34,7 +34,22 @@ export interface TestContext {
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const embeddedDir = path.join(repoRoot, '.cache', 'embedded-postgres');
+/**
+ * True when a user other than the owner can reach `dir` (every directory above it searchable).
+ * As root the server runs as `postgres`, which cannot reach a checkout under, say, /root.
+ */
+function reachableByOthers(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+const runsAsRoot = process.getuid?.() === 0;
+const relocate = runsAsRoot && !reachableByOthers(repoRoot);
+export const embeddedDir = relocate
+  ? path.join(os.tmpdir(), `bizops-embedded-postgres-${createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)}`)
+  : path.join(repoRoot, '.cache', 'embedded-postgres');
 const dataDir = path.join(embeddedDir, 'data');
 const logFile = path.join(embeddedDir, 'postgres.log');
 const infoFile = path.join(embeddedDir, 'server.json');
@@ -276,7 +291,14 @@ async function binaries(): Promise<Binaries> {
     const { mode } = await fs.stat(file);
     if ((mode & 0o555) !== 0o555) await fs.chmod(file, mode | 0o555);
   }
-  return bins;
+  if (!runsAsRoot || reachableByOthers(pkgDir)) return bins;
+  // The postgres user cannot reach node_modules here: run a copy of the binaries that it can.
+  const copy = path.join(embeddedDir, 'native');
+  if (!existsSync(path.join(copy, 'bin', 'pg_ctl'))) {
+    await fs.mkdir(embeddedDir, { recursive: true });
+    await fs.cp(path.join(pkgDir, 'native'), copy, { recursive: true, verbatimSymlinks: true });
+  }
+  return { pg_ctl: path.join(copy, 'bin', 'pg_ctl'), initdb: path.join(copy, 'bin', 'initdb'), postgres: path.join(copy, 'bin', 'postgres') };
 }
 
 interface Owner {
