@@ -1,6 +1,6 @@
 // tap's `before` script: boot the embedded Postgres once for the whole run,
 // so test files share it instead of each paying for a server. It keeps
-// running after this script exits; postgres-stop.ts (tap's `after`) stops it.
+// running after this script exits; postgres-stop.mts (tap's `after`) stops it.
 import { libpqServerConfigured, startEmbeddedPostgres } from './postgres.js';
 
 if (!libpqServerConfigured()) {
