@@ -1,0 +1,60 @@
+import { readPackageVersion, runTargetCli, Target, type Logger, type TargetRun } from '@singer-io-ts/sdk';
+import type pg from 'pg';
+import { createPool, resolveConnection } from './client.js';
+import { loadConfigSchema, type TargetPostgresConfig } from './config-schema.js';
+import { Loader, loaderSettings } from './loader.js';
+import { parseJsonLine } from './lossless-json.js';
+
+export class TargetPostgres extends Target<TargetPostgresConfig> {
+  readonly name = 'target-postgres';
+  readonly version = readPackageVersion(import.meta.url);
+  override readonly description = 'Loads Singer streams into PostgreSQL with COPY: upsert by key, schema evolution, exact numbers, state only after commit';
+  readonly configSchema = loadConfigSchema();
+
+  /** Integers beyond 2^53 and long decimals keep their exact text on the way to Postgres. */
+  override parseLine(line: string): unknown {
+    return parseJsonLine(line);
+  }
+
+  override capabilities(): string[] {
+    return [...super.capabilities(), 'activate-version', 'batch', 'hard-delete', 'soft-delete', 'schema-flattening', 'target-schema', 'validate-records', 'datatype-failsafe'];
+  }
+
+  async run({ config, logger, input, writer }: TargetRun<TargetPostgresConfig>): Promise<void> {
+    const settings = loaderSettings(config);
+    const pool = await this.#pool(config, logger, settings.maxParallelism + 1);
+    const started = performance.now();
+    try {
+      const loader = new Loader(pool, config, settings, writer, logger);
+      await loader.process(input);
+      const seconds = (performance.now() - started) / 1000;
+      logger.info(`${loader.recordsLoaded} records loaded in ${seconds.toFixed(1)} s`);
+    } finally {
+      await pool.end().catch(() => undefined);
+    }
+  }
+
+  override async testConnection(config: TargetPostgresConfig, logger: Logger): Promise<string> {
+    const pool = await this.#pool(config, logger, 1);
+    try {
+      const { rows } = await pool.query<{ version: string }>('SELECT version()');
+      return `${resolveConnection(config).description}: ${rows[0]!.version.split(' on ')[0]}`;
+    } finally {
+      await pool.end().catch(() => undefined);
+    }
+  }
+
+  async #pool(config: TargetPostgresConfig, logger: Logger, max: number): Promise<pg.Pool> {
+    const connection = resolveConnection(config);
+    logger.debug(`connecting to ${connection.description}`);
+    // UTC so that timestamps widened to text read the same whatever the server's zone.
+    const pool = await createPool(connection, { max, onConnect: (client) => client.query("SET TimeZone = 'UTC'").then(() => undefined) });
+    // An idle connection dropped by the server must not crash the process; the next query reports it.
+    pool.on('error', (error) => logger.warn(`idle Postgres connection lost: ${error.message}`));
+    return pool;
+  }
+}
+
+export async function main(): Promise<void> {
+  await runTargetCli(new TargetPostgres());
+}
