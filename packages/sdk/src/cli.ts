@@ -120,7 +120,11 @@ export async function runTargetCli<C extends Config>(target: Target<C>, io: Io &
     const parse = target.parseLine?.bind(target);
     const writer = new SingerWriter(io.stdout ?? process.stdout);
     const abort = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => abort.abort(signal);
+    // Stop reading at once: nothing after the signal is loaded, and no later state is emitted.
+    const onSignal = (signal: NodeJS.Signals) => {
+      abort.abort(signal);
+      stream.destroy(new FatalError(`interrupted by ${signal}; the last STATE printed is the last one committed`));
+    };
     process.once('SIGTERM', onSignal).once('SIGINT', onSignal);
     try {
       await target.run({ config: config as C, logger, input: readMessageBatches(stream, { sourceName, ...(parse ? { parse } : {}) }), writer, signal: abort.signal });
