@@ -20,7 +20,7 @@ export interface SettingInfo {
 }
 
 export function aboutInfo(identity: { name: string; version: string; description: string; capabilities: string[] }, spec: ConfigSpec): AboutInfo {
-  const schema = withSdkSettings(spec.schema);
+  const schema = withSdkSettings(spec.schema, spec.sdkSettings);
   const required = new Set(schema.required ?? []);
   const aliasesByKey = new Map<string, string[]>();
   for (const [alias, key] of Object.entries(spec.envAliases ?? {})) aliasesByKey.set(key, [...(aliasesByKey.get(key) ?? []), alias]);

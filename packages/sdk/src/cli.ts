@@ -3,7 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { aboutInfo, formatAbout } from './about.js';
 import type { Catalog } from './catalog.js';
-import { loadConfig, type Config, type ConfigSpec } from './config.js';
+import { loadConfig, TAP_SDK_SETTINGS, type Config, type ConfigSpec } from './config.js';
 import { ConfigError, errorMessage, FatalError } from './errors.js';
 import { createLogger, type Logger } from './logging.js';
 import { openInput, readMessageBatches } from './protocol/reader.js';
@@ -62,7 +62,7 @@ export async function runTapCli<C extends Config>(tap: Tap<C>, io: Io = {}): Pro
       .conflicts('catalog', 'properties')
       .parseAsync();
     if (argv.help || argv.version) return 0;
-    const spec: ConfigSpec = { schema: tap.configSchema, envPrefix: tap.envPrefix, envAliases: tap.envAliases };
+    const spec: ConfigSpec = { schema: tap.configSchema, envPrefix: tap.envPrefix, envAliases: tap.envAliases, sdkSettings: TAP_SDK_SETTINGS };
     if (argv.about) {
       return printAbout(io, aboutInfo({ ...tap, description: tap.description, capabilities: tap.capabilities() }, spec), argv.format ?? 'text');
     }

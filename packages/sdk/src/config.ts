@@ -15,12 +15,19 @@ export interface ConfigSpec {
   envPrefix: string;
   /** Extra environment variables a connector documents, e.g. `{ SFDC_USERNAME: 'username' }`. */
   envAliases?: Record<string, string>;
+  /** Settings the SDK handles for this kind of connector; stream maps only by default. */
+  sdkSettings?: Record<string, JsonSchema>;
 }
 
 /** Settings every connector accepts, handled by the SDK itself. */
 export const SDK_SETTINGS: Record<string, JsonSchema> = {
   stream_maps: { type: 'object', description: 'Stream maps: rename, filter, drop, add or hash properties (see the SDK docs).' },
   stream_map_config: { type: 'object', description: 'Values stream-map expressions read through config[...] (e.g. a hash salt).', secret: true },
+};
+
+/** What the SDK handles for every tap on top of SDK_SETTINGS. */
+export const TAP_SDK_SETTINGS: Record<string, JsonSchema> = {
+  ...SDK_SETTINGS,
   state_message_frequency: { type: 'integer', minimum: 1, description: 'Emit STATE after this many records of a sorted stream (default 10000).' },
 };
 
@@ -38,7 +45,7 @@ export interface LoadedConfig {
  */
 export function loadConfig(files: string[], spec: ConfigSpec, options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {}): LoadedConfig {
   const env = options.env ?? process.env;
-  const schema = withSdkSettings(spec.schema);
+  const schema = withSdkSettings(spec.schema, spec.sdkSettings);
   const fromFiles: Config = {};
   for (const file of files) Object.assign(fromFiles, readConfigFile(file));
   const config: Config = { ...configFromEnv(schema, spec, env), ...fromFiles };
@@ -59,8 +66,8 @@ export function loadConfig(files: string[], spec: ConfigSpec, options: { env?: N
   return { config, redactor, unknownKeys };
 }
 
-export function withSdkSettings(schema: JsonSchema): JsonSchema {
-  return { ...schema, type: 'object', properties: { ...SDK_SETTINGS, ...schema.properties } };
+export function withSdkSettings(schema: JsonSchema, sdkSettings: Record<string, JsonSchema> = SDK_SETTINGS): JsonSchema {
+  return { ...schema, type: 'object', properties: { ...sdkSettings, ...schema.properties } };
 }
 
 function readConfigFile(file: string): Config {

@@ -1,8 +1,8 @@
-import { compileRecordSchema, describeValidationError, ProtocolError, type JsonSchema, type Logger, type ReadMessage, type RecordMessage, type SchemaMessage, type SingerMessage, type SingerWriter } from '@singer-io-ts/sdk';
+import { compileRecordSchema, describeValidationError, ProtocolError, StreamMapper, type JsonSchema, type Logger, type ReadMessage, type RecordMessage, type SchemaMessage, type SingerMessage, type SingerWriter } from '@singer-io-ts/sdk';
 import type pg from 'pg';
 import { targetSchemaFor } from './client.js';
 import type { TargetPostgresConfig } from './config-schema.js';
-import { createRowEncoder, integerOverflowsBigint } from './copy-text.js';
+import { createRowEncoder, integerOverflowsBigint, newCopyTextStats } from './copy-text.js';
 import { flattenRecord } from './flatten.js';
 import { copyColumns, flushStreamBatch, ROW_COLUMN, type LoadMethod } from './flush.js';
 import { isJsonNumber, stringifyJson } from './lossless-json.js';
@@ -20,6 +20,7 @@ export interface LoaderSettings {
   validateRecords: boolean;
   loadMethod: LoadMethod | undefined;
   identifierCase: 'lower' | 'preserve';
+  removeNulBytes: boolean;
 }
 
 export function loaderSettings(config: TargetPostgresConfig): LoaderSettings {
@@ -34,6 +35,7 @@ export function loaderSettings(config: TargetPostgresConfig): LoaderSettings {
     validateRecords: config.validate_records ?? false,
     loadMethod: config.load_method,
     identifierCase: config.identifier_case ?? 'lower',
+    removeNulBytes: config.remove_nul_bytes ?? true,
   };
 }
 
@@ -73,6 +75,8 @@ export class Loader {
   #receivedAtMs = 0;
   #recordsLoaded = 0;
   #lastStateLine = '';
+  readonly #copyStats = newCopyTextStats();
+  readonly #mapper: StreamMapper;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -80,7 +84,10 @@ export class Loader {
     private readonly settings: LoaderSettings,
     private readonly writer: SingerWriter,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const { stream_maps, stream_map_config } = config as Record<string, unknown>;
+    this.#mapper = new StreamMapper({ stream_maps: stream_maps as never, stream_map_config: stream_map_config as never });
+  }
 
   get recordsLoaded(): number {
     return this.#recordsLoaded;
@@ -92,8 +99,12 @@ export class Loader {
     try {
       for await (const messages of input) {
         for (const { message, line } of messages) {
-          const wait = this.#handle(message, line);
-          if (wait) await wait;
+          if (this.#mapper.isIdentity) {
+            const wait = this.#handle(message, line);
+            if (wait) await wait;
+          } else {
+            for (const mapped of this.#mapped(message)) await this.#handle(mapped, line);
+          }
         }
         if (this.#failure) throw this.#failure;
       }
@@ -101,6 +112,24 @@ export class Loader {
       await this.#inFlight;
     } finally {
       clearInterval(timer);
+      const { nulBytesRemoved, surrogatesReplaced } = this.#copyStats;
+      if (nulBytesRemoved > 0) this.logger.warn(`${nulBytesRemoved} NUL characters removed from strings (Postgres text cannot hold them)`);
+      if (surrogatesReplaced > 0) this.logger.warn(`${surrogatesReplaced} unpaired UTF-16 surrogates replaced by U+FFFD (not valid UTF-8)`);
+    }
+  }
+
+  #mapped(message: SingerMessage): SingerMessage[] {
+    switch (message.type) {
+      case 'SCHEMA':
+        return this.#mapper.mapSchema(message);
+      case 'RECORD':
+        return this.#mapper.mapRecord(message);
+      case 'ACTIVATE_VERSION':
+        return this.#mapper.mapActivateVersion(message);
+      case 'BATCH':
+        return this.#mapper.mapBatch(message);
+      case 'STATE':
+        return [message];
     }
   }
 
@@ -168,7 +197,7 @@ export class Loader {
   #encoderFor(plan: TablePlan, loadMethod: LoadMethod): { encode: Encode; bigintColumns: string[] } {
     const columns = copyColumns(plan).map((c) => ({ name: c.property, type: c.type }));
     if (loadMethod === 'upsert') columns.push({ name: ROW_COLUMN, type: 'bigint' });
-    return { encode: createRowEncoder(columns).encode, bigintColumns: plan.columns.filter((c) => c.type === 'bigint').map((c) => c.property) };
+    return { encode: createRowEncoder(columns, { stats: this.#copyStats, removeNulBytes: this.settings.removeNulBytes }).encode, bigintColumns: plan.columns.filter((c) => c.type === 'bigint').map((c) => c.property) };
   }
 
   #record(message: RecordMessage, line: number): Promise<void> | undefined {
