@@ -68,7 +68,7 @@ export async function runTapCli<C extends Config>(tap: Tap<C>, io: Io = {}): Pro
     }
     const { config, redactor } = loadConfig(argv.config ?? [], spec, { env: io.env, logger });
     logger = session.logger = createLogger({ name: tap.name, redactor });
-    const writer = new SingerWriter(io.stdout ?? process.stdout);
+    const writer = new SingerWriter(io.stdout ?? process.stdout, { redactState: (json) => redactor.redactText(json) });
     if (argv.test) {
       logger.info(`connection ok: ${await tap.testConnection(config as C, { logger })}`);
       return 0;

@@ -243,3 +243,26 @@ t.test('stream maps from config: alias a stream, hash a property with a secret s
   t.notOk('name' in first);
   t.ok(ofType(messages, 'STATE').at(-1)!.value.bookmarks.users, 'state keeps the tap\'s own stream name');
 });
+
+t.test('a quota about to run out stops the sync cleanly: exit 0, resumable state', async (t) => {
+  const catalogFile = select(await discoverCatalog(), { users: {}, countries: {} });
+  const quota = file('config-quota.json', { quota_after_records: 7, state_message_frequency: 3 });
+  const stopped = await runTs(bin, ['--config', config, '--config', quota, '--catalog', catalogFile]);
+  t.equal(stopped.code, 0, stopped.stderr);
+  t.match(stopped.stderr, /WARN tap-example: stopping before the quota runs out: daily API quota: 7 calls used of 7; the next run resumes from the state just emitted/);
+  const messages = parseLines(stopped.stdout);
+  t.same(ofType(messages, 'RECORD').map((m) => m.record.id), [1, 2, 3, 4, 5, 6, 7]);
+  t.same(ofType(messages, 'RECORD', 'countries'), [], 'later streams are not started');
+  const state = ofType(messages, 'STATE').at(-1)!.value;
+  t.same(state.bookmarks.users, { replication_key: 'updated_at', replication_key_value: '2024-01-01T02:00:00.000Z' }, 'bookmark of the last record written');
+  t.equal(state.currently_syncing, 'users', 'the next run starts with the interrupted stream');
+});
+
+t.test('secrets never reach the state', async (t) => {
+  const catalogFile = select(await discoverCatalog(), { users: {} });
+  const leaky = file('config-leak.json', { leak_key_into_state: true });
+  const result = await runTs(bin, ['--config', config, '--config', leaky, '--catalog', catalogFile]);
+  t.equal(result.code, 0, result.stderr);
+  t.notMatch(result.stdout, SECRET);
+  t.equal(ofType(parseLines(result.stdout), 'STATE').at(-1)!.value.bookmarks.users.session, 'token-for-***');
+});

@@ -4,6 +4,8 @@ import type { JsonSchema, SingerMessage } from './messages.js';
 export interface WriterOptions {
   /** Characters buffered before a write to the output; larger batches mean fewer syscalls. */
   bufferSize?: number;
+  /** Masks secrets in STATE messages: a token a tap saved in its state must not reach the state file. */
+  redactState?: (json: string) => string;
 }
 
 export interface RecordOptions {
@@ -20,6 +22,7 @@ export interface RecordOptions {
 export class SingerWriter {
   readonly #output: Writable;
   readonly #bufferSize: number;
+  readonly #redactState: ((json: string) => string) | undefined;
   #pending: string[] = [];
   #pendingLength = 0;
   #flushScheduled = false;
@@ -30,6 +33,7 @@ export class SingerWriter {
   constructor(output: Writable = process.stdout, options: WriterOptions = {}) {
     this.#output = output;
     this.#bufferSize = options.bufferSize ?? 64 * 1024;
+    this.#redactState = options.redactState;
     output.on('error', (error: Error) => {
       this.#error ??= outputError(error);
     });
@@ -55,7 +59,8 @@ export class SingerWriter {
   }
 
   writeState(value: unknown): Promise<void> | undefined {
-    return this.write({ type: 'STATE', value });
+    const json = JSON.stringify({ type: 'STATE', value });
+    return this.writeLine(this.#redactState ? this.#redactState(json) : json);
   }
 
   writeActivateVersion(stream: string, version: number): Promise<void> | undefined {
