@@ -9,6 +9,7 @@ export * from './config.js';
 export * from './catalog.js';
 export * from './state.js';
 export * from './stream.js';
+export * from './connector.js';
 export * from './tap.js';
 export * from './target.js';
 export * from './sync.js';

@@ -1,7 +1,7 @@
 import type { Catalog } from './catalog.js';
 import type { Config } from './config.js';
 import type { Logger } from './logging.js';
-import type { JsonSchema } from './protocol/messages.js';
+import { Connector } from './connector.js';
 import type { StreamDefinition } from './stream.js';
 
 export interface StreamsOptions {
@@ -14,14 +14,7 @@ export interface StreamsOptions {
  * A tap: its identity, its config schema and its streams. The SDK's CLI does everything else.
  * Subclass it and pass the class to `runTapCli`.
  */
-export abstract class Tap<C extends Config = Config> {
-  abstract readonly name: string;
-  abstract readonly version: string;
-  readonly description: string = '';
-  /** JSON Schema of the config; mark secrets with `secret: true`. */
-  abstract readonly configSchema: JsonSchema;
-  /** Extra documented environment variables, e.g. `{ SFDC_USERNAME: 'username' }`. */
-  readonly envAliases: Record<string, string> = {};
+export abstract class Tap<C extends Config = Config> extends Connector<C> {
   /** Emit ACTIVATE_VERSION around full-table streams (opt-in, as in Meltano's SDK). */
   readonly activateVersion: boolean = false;
   /** Records of a sorted stream between two STATE messages. */
@@ -39,11 +32,7 @@ export abstract class Tap<C extends Config = Config> {
     return `${streams.length} streams available`;
   }
 
-  get envPrefix(): string {
-    return this.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-  }
-
-  capabilities(): string[] {
-    return ['catalog', 'discover', 'state', 'properties', 'about', 'test', 'stream-maps', ...(this.activateVersion ? ['activate-version'] : [])];
+  override capabilities(): string[] {
+    return [...super.capabilities(), 'catalog', 'discover', 'state', 'properties', 'stream-maps', ...(this.activateVersion ? ['activate-version'] : [])];
   }
 }

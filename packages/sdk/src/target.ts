@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Logger } from './logging.js';
-import type { JsonSchema } from './protocol/messages.js';
+import { Connector } from './connector.js';
 import type { ReadMessage } from './protocol/reader.js';
 import type { SingerWriter } from './protocol/writer.js';
 
@@ -15,13 +15,7 @@ export interface TargetRun<C extends Config = Config> {
 }
 
 /** A target: reads Singer messages, loads them, echoes STATE once it is safe. Pass the class to `runTargetCli`. */
-export abstract class Target<C extends Config = Config> {
-  abstract readonly name: string;
-  abstract readonly version: string;
-  readonly description: string = '';
-  abstract readonly configSchema: JsonSchema;
-  readonly envAliases: Record<string, string> = {};
-
+export abstract class Target<C extends Config = Config> extends Connector<C> {
   abstract run(run: TargetRun<C>): Promise<void>;
 
   /** `--test`: checks the destination is reachable with this config; returns a one-line description. */
@@ -35,11 +29,7 @@ export abstract class Target<C extends Config = Config> {
    */
   parseLine?(line: string): unknown;
 
-  get envPrefix(): string {
-    return this.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-  }
-
-  capabilities(): string[] {
-    return ['about', 'test'];
+  override capabilities(): string[] {
+    return [...super.capabilities(), 'stream-maps'];
   }
 }

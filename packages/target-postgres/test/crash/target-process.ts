@@ -114,63 +114,18 @@ export async function runTarget(dir: string, options: RunOptions): Promise<RunRe
 
   let bytesWritten = 0;
   let linesWritten = 0;
-  const chunkLines = options.chunkLines ?? 200;
-  let chunk: string[] = [];
-  const flushChunk = async (): Promise<boolean> => {
-    if (chunk.length === 0) return true;
-    let text = chunk.join('\n') + '\n';
-    const count = chunk.length;
-    chunk = [];
-    if (plan && 'afterBytes' in plan) {
-      const room = plan.afterBytes - bytesWritten;
-      if (Buffer.byteLength(text) >= room) {
-        // Cut the input mid-line at exactly the planned byte, then kill.
-        const cut = Buffer.from(text).subarray(0, Math.max(0, room));
-        if (cut.length > 0) child.stdin.write(cut);
-        bytesWritten += cut.length;
-        await new Promise((resolve) => setImmediate(resolve));
-        kill();
-        return false;
-      }
-    }
-    if (exited || killed) return false;
-    bytesWritten += Buffer.byteLength(text);
-    linesWritten += count;
-    text = '';
-    if (!child.stdin.write(chunk.length === 0 ? Buffer.from(text) : text)) await drainOrGone();
-    return true;
-  };
+  const gone = () => exited || killed;
 
-  feed: {
-    for (const line of options.lines) {
-      chunk.push(line);
-      if (chunk.length >= chunkLines) {
-        const pending = chunk;
-        if (!(await flushChunkOf(pending))) break feed;
-        if (options.onChunk) await options.onChunk({ linesWritten, bytesWritten, states });
-        while (options.holdInput?.() && !exited) await new Promise((resolve) => setTimeout(resolve, 20));
-        if (exited || killed) break feed;
-        if (options.paceMs) await new Promise((resolve) => setTimeout(resolve, options.paceMs));
-      }
-    }
-    if (!(await flushChunkOf(chunk))) break feed;
-    if (!exited && !killed) {
-      child.stdin.end();
-      if (plan && 'afterEndMs' in plan) setTimeout(kill, plan.afterEndMs);
-      if (plan && 'afterBytes' in plan) kill(); // the planned byte is past the end: kill at the end
-    }
-  }
-
-  async function flushChunkOf(lines: string[]): Promise<boolean> {
-    chunk = lines;
-    const text = lines.join('\n') + (lines.length ? '\n' : '');
-    chunk = [];
-    if (lines.length === 0) return !(exited || killed);
-    if (exited || killed) return false;
+  /** Writes lines; false once the target is gone or killed. */
+  const write = async (lines: string[]): Promise<boolean> => {
+    if (gone()) return false;
+    if (lines.length === 0) return true;
+    const text = lines.join('\n') + '\n';
     if (plan && 'afterBytes' in plan) {
       const bytes = Buffer.from(text);
       const room = plan.afterBytes - bytesWritten;
       if (bytes.length >= room) {
+        // Cut the input at exactly the planned byte (usually mid-line), then kill.
         const cut = bytes.subarray(0, Math.max(0, room));
         if (cut.length > 0) child.stdin.write(cut);
         bytesWritten += cut.length;
@@ -183,9 +138,30 @@ export async function runTarget(dir: string, options: RunOptions): Promise<RunRe
     bytesWritten += Buffer.byteLength(text);
     linesWritten += lines.length;
     if (!child.stdin.write(text)) await drainOrGone();
-    return !(exited || killed);
+    return !gone();
+  };
+
+  const chunkLines = options.chunkLines ?? 200;
+  let chunk: string[] = [];
+  let complete = true;
+  for (const line of options.lines) {
+    chunk.push(line);
+    if (chunk.length < chunkLines) continue;
+    const lines = chunk;
+    chunk = [];
+    if (!(await write(lines))) {
+      complete = false;
+      break;
+    }
+    if (options.onChunk) await options.onChunk({ linesWritten, bytesWritten, states });
+    while (options.holdInput?.() && !gone()) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (options.paceMs) await new Promise((resolve) => setTimeout(resolve, options.paceMs));
   }
-  void flushChunk; // (kept for symmetry; flushChunkOf does the work)
+  if (complete && (await write(chunk)) && !gone()) {
+    child.stdin.end();
+    if (plan && 'afterEndMs' in plan) setTimeout(kill, plan.afterEndMs);
+    if (plan && 'afterBytes' in plan) kill(); // the planned byte is past the end: kill at the end
+  }
 
   const { code, signal } = await closed;
   if (timer) clearTimeout(timer);
