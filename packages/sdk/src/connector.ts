@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import type { JsonSchema } from './protocol/messages.js';
 
 /** What taps and targets share: identity, config schema, and the environment names of settings. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- C types the subclasses' config
+/** `C` is the config type of the subclasses. */
 export abstract class Connector<C extends Config = Config> {
   abstract readonly name: string;
   abstract readonly version: string;
