@@ -213,11 +213,12 @@ class FileWriter {
 }
 
 const COPY_SPECIALS = /[\\\n\r\t]/g;
+const COPY_SPECIAL = /[\\\n\r\t]/;
 const COPY_ESCAPES = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** A value in Postgres text COPY format, written independently of the target's encoder. */
 function copyValue(value) {
   if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'string') return value.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]);
+  if (typeof value === 'string') return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : value;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 't' : 'f';
   return JSON.stringify(value).replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]);

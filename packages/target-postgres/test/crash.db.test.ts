@@ -34,10 +34,10 @@ function config(schema: string): Record<string, unknown> {
 const at = (fraction: number): KillPlan => ({ afterBytes: Math.round(totalBytes * fraction) });
 
 const KILL_POINTS: Array<[string, KillPlan]> = [
-  ['mid first SCHEMA line (byte 200)', { afterBytes: 200 }],
-  ['right after both SCHEMAs', { afterBytes: 1500 }],
-  ['0.5% of input', at(0.005)],
-  ['3% of input', at(0.03)],
+  ['mid first SCHEMA line (byte 200), target started', { afterBytes: 200, settleMs: 600 }],
+  ['right after both SCHEMAs, tables being created', { afterBytes: 1400, settleMs: 500 }],
+  ['0.5% of input, first batch cut by age', { afterBytes: Math.round(totalBytes * 0.005), settleMs: 1300 }],
+  ['3% of input, first size cut', { afterBytes: Math.round(totalBytes * 0.03), settleMs: 250 }],
   ['11% of input', at(0.11)],
   ['24% of input', at(0.24)],
   ['38% of input', at(0.38)],
@@ -50,7 +50,8 @@ const KILL_POINTS: Array<[string, KillPlan]> = [
   ['right after the 1st STATE on stdout', { afterStates: 1 }],
   ['right after the 6th STATE on stdout', { afterStates: 6 }],
   ['right after the 25th STATE on stdout', { afterStates: 25 }],
-  ['120 ms after start (connecting)', { afterMs: 120 }],
+  ['350 ms after start (connecting)', { afterMs: 350 }],
+  ['900 ms after start', { afterMs: 900 }],
   ['as soon as the input ends', { afterEndMs: 0 }],
   ['40 ms after the input ends (final flush)', { afterEndMs: 40 }],
 ];

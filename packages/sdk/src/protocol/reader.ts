@@ -92,11 +92,12 @@ function checkMessage(value: unknown, position: { source: string; line: number }
   }
   const object = value as Record<string, unknown>;
   const type = normalizeMessageType(object.type);
+  const stream = typeof object.stream === 'string' ? object.stream : undefined;
   if (!type) {
     const described = object.type === undefined ? 'no "type" field' : `unknown message type ${JSON.stringify(object.type)}`;
-    throw new ProtocolError(`${described}; expected one of SCHEMA, RECORD, STATE, ACTIVATE_VERSION, BATCH`, position);
+    const where = stream === undefined ? '' : ` for stream "${stream}"`;
+    throw new ProtocolError(`${described}${where}; expected one of SCHEMA, RECORD, STATE, ACTIVATE_VERSION, BATCH`, { ...position, stream });
   }
-  const stream = typeof object.stream === 'string' ? object.stream : undefined;
   const validate = singerValidator(MESSAGE_SCHEMA[type]);
   if (!(type === 'RECORD' && isWellFormedRecord(object)) && !validate(object)) {
     const where = stream === undefined ? '' : ` for stream "${stream}"`;

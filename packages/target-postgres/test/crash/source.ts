@@ -32,25 +32,43 @@ export interface SourceOptions {
   stateEvery: number;
 }
 
-/** The columns compared, per stream, and how to select them as text. */
+/**
+ * The columns compared, per stream, and how to select them as text. `updated_at::timestamptz`
+ * compares the instant even when the column's type is wrong; COLUMN_TYPES checks the types.
+ */
 export const SELECT_COLUMNS: Record<StreamName, Array<[column: string, sql: string]>> = {
   orders: [
     ['id', 'id::text'],
     ['name', 'name'],
-    ['amount', 'amount::text'],
+    ['amount', 'trim_scale(amount)::text'],
     ['big', 'big::text'],
     ['active', 'active::text'],
     ['tags', 'tags::text'],
-    ['updated_at', `to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`],
+    ['updated_at', `to_char(updated_at::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`],
     ['seq', 'seq::text'],
   ],
   customers: [
     ['id', 'id::text'],
     ['email', 'email'],
-    ['score', 'score::text'],
-    ['updated_at', `to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`],
+    ['score', 'trim_scale(score)::text'],
+    ['updated_at', `to_char(updated_at::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`],
     ['seq', 'seq::text'],
   ],
+};
+
+/** The Postgres type of each column (`format_type`), as issue 3's type map makes them. */
+export const COLUMN_TYPES: Record<StreamName, Record<string, string>> = {
+  orders: {
+    id: 'bigint',
+    name: 'text',
+    amount: 'numeric',
+    big: 'bigint',
+    active: 'boolean',
+    tags: 'jsonb',
+    updated_at: 'timestamp with time zone',
+    seq: 'bigint',
+  },
+  customers: { id: 'bigint', email: 'text', score: 'numeric', updated_at: 'timestamp with time zone', seq: 'bigint' },
 };
 
 const SCHEMAS: Record<StreamName, string> = {
@@ -107,8 +125,17 @@ function decimal(h: number): string | null {
   if (h % 17 === 0) return null;
   if (h % 23 === 0) return `0.${String(h).padStart(10, '0')}00000000000000000001`;
   const cents = h % 10_000_000;
-  const sign = h % 5 === 0 ? '-' : '';
+  const sign = h % 5 === 0 && cents > 0 ? '-' : '';
   return `${sign}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+/**
+ * A decimal as `trim_scale(numeric)::text` prints it. Trailing fraction zeros are not compared:
+ * the target sends a number whose text a double reproduces as that double (2.50 as 2.5), by design.
+ */
+function canonicalDecimal(text: string | null): string | null {
+  if (text === null || !text.includes('.')) return text;
+  return text.replace(/0+$/, '').replace(/\.$/, '');
 }
 
 const NAMES = ['plain', 'tab\there', 'new\nline', 'back\\slash', 'quote "q" \'s\'', 'ünïcødé ✓ 🚀', 'comma, semi; pipe|', '\\N', ''];
@@ -147,7 +174,7 @@ export class Source {
           row: {
             id: String(id),
             name,
-            amount,
+            amount: canonicalDecimal(amount),
             big,
             active: active === null ? null : String(active),
             tags: tags === null ? null : JSON.stringify(tags).replace(/,/g, ', '),
@@ -165,7 +192,7 @@ export class Source {
           stream,
           id,
           line: `{"type":"RECORD","stream":"customers","record":${record}}`,
-          row: { id: String(id), email, score, updated_at: updatedAt, seq: String(position) },
+          row: { id: String(id), email, score: canonicalDecimal(score), updated_at: updatedAt, seq: String(position) },
         });
       }
     }

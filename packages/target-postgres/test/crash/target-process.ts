@@ -16,7 +16,8 @@ import { SELECT_COLUMNS, type Row, type StreamName } from './source.js';
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'target-postgres.js');
 
 export type KillPlan =
-  | { afterBytes: number }
+  /** After writing exactly this many bytes of input (cut mid-line), and `settleMs` more for the target to act on them. */
+  | { afterBytes: number; settleMs?: number }
   | { afterStates: number }
   | { afterMs: number }
   /** Input fully written and closed, then killed this many ms later (during the final flush). */
@@ -129,8 +130,8 @@ export async function runTarget(dir: string, options: RunOptions): Promise<RunRe
         const cut = bytes.subarray(0, Math.max(0, room));
         if (cut.length > 0) child.stdin.write(cut);
         bytesWritten += cut.length;
-        // Let the bytes reach the pipe, then kill before the target can do much with them.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Let the bytes reach the pipe (and, early in a run, the target start up and take them), then kill.
+        await new Promise((resolve) => setTimeout(resolve, plan.settleMs ?? 0));
         kill();
         return false;
       }

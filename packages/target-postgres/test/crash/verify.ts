@@ -1,7 +1,7 @@
 /** Checks shared by the crash and database-failure tests. */
 import type pg from 'pg';
 import type { Test } from 'tap';
-import { STREAMS, type Source } from './source.js';
+import { COLUMN_TYPES, STREAMS, type Source, type StreamName } from './source.js';
 import { diffRows, readTable } from './target-process.js';
 
 type Assert = Pick<Test, 'ok' | 'same' | 'equal' | 'fail'>;
@@ -47,10 +47,22 @@ export async function checkCommittedCoverState(t: Assert, client: pg.Client, sch
   }
 }
 
+/** Column types as the type map makes them (a rerun must not change them). */
+export async function checkColumnTypes(t: Assert, client: pg.Client, schema: string, stream: StreamName, when: string): Promise<void> {
+  const { rows } = await client.query<{ name: string; type: string }>(
+    `select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute
+      where attrelid = to_regclass($1) and attnum > 0 and not attisdropped and attname = any($2::text[])`,
+    [`"${schema}"."${stream}"`, Object.keys(COLUMN_TYPES[stream])],
+  );
+  const found = Object.fromEntries(rows.map((row) => [row.name, row.type]));
+  t.same(found, COLUMN_TYPES[stream], `${stream}: column types as created (${when})`);
+}
+
 /** The end result: every table holds exactly the source's final rows. */
 export async function checkFinal(t: Assert, client: pg.Client, schema: string, source: Source): Promise<void> {
   for (const stream of STREAMS) {
     const expected = source.expectedFinal(stream);
+    await checkColumnTypes(t, client, schema, stream, 'after the rerun');
     const { rows, count, distinctKeys } = await readTable(client, schema, stream);
     t.equal(count, expected.size, `${stream}: ${expected.size} rows`);
     t.equal(distinctKeys, count, `${stream}: no duplicate keys`);
