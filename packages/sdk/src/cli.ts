@@ -132,6 +132,8 @@ export async function runTargetCli<C extends Config>(target: Target<C>, io: Io &
       return 0;
     } finally {
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+      // An open stdin would keep a failed target alive.
+      stream.destroy();
     }
   });
 }

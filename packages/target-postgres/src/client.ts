@@ -306,6 +306,9 @@ export async function createPool(connection: ResolvedConnection, poolConfig: pg.
     ...clientConfig,
     ...poolConfig,
     onConnect: async (pooled) => {
+      // pg-pool stops listening to a client while it is checked out; a connection dropped then
+      // would crash the process. The failing query still rejects, and release(error) discards it.
+      pooled.on('error', () => undefined);
       await pooled.query(SESSION_SETUP_SQL);
       await onConnect?.(pooled);
     },

@@ -70,6 +70,7 @@ export class Loader {
   #latestState: unknown = NO_STATE;
   #inFlight: Promise<void> = Promise.resolve();
   #failure: unknown;
+  #reportFailure: (error: unknown) => void = () => undefined;
   #sequence = 0;
   #receivedAt = '';
   #receivedAtMs = 0;
@@ -97,7 +98,14 @@ export class Loader {
     const timer = setInterval(() => this.#onTick(), Math.min(1000, this.settings.batchMaxAgeMs));
     timer.unref();
     try {
-      for await (const messages of input) {
+      const iterator = input[Symbol.asyncIterator]();
+      // A batch can fail while the input is quiet: that must end the run now, not at the next line.
+      const failed = new Promise<never>((_, reject) => (this.#reportFailure = reject));
+      failed.catch(() => undefined);
+      for (;;) {
+        const next = await Promise.race([iterator.next(), failed]);
+        if (next.done) break;
+        const messages = next.value;
         for (const { message, line } of messages) {
           if (this.#mapper.isIdentity) {
             const wait = this.#handle(message, line);
@@ -300,6 +308,7 @@ export class Loader {
     })();
     run.catch((error: unknown) => {
       this.#failure ??= error;
+      this.#reportFailure(error);
     });
     this.#inFlight = run;
     await previous;
@@ -328,7 +337,9 @@ export class Loader {
           this.logger.metric('timer', 'batch_processing_time', Number(((performance.now() - started) / 1000).toFixed(3)), { stream, rows });
         } catch (error) {
           broken = error as Error;
-          throw error;
+          const message = broken.message;
+          // COPY errors already name the stream and input line; others (a dropped connection) get the stream here.
+          throw message.includes(`stream "${stream}"`) ? broken : new Error(`loading stream "${stream}" into ${loader.plan.schema}.${loader.plan.table}: ${message}`, { cause: error });
         } finally {
           client.release(broken);
         }

@@ -40,8 +40,9 @@ const FOREIGN_TYPES: Array<[RegExp, PgType]> = [
   [/^(numeric|double precision|real)/, 'numeric'],
   [/^boolean$/, 'boolean'],
   [/^date$/, 'date'],
-  [/^time( without time zone)?/, 'time'],
+  // `timestamp` first: the time pattern would otherwise claim "timestamp with time zone".
   [/^timestamp/, 'timestamptz'],
+  [/^time(\(\d+\))?( without time zone)?$/, 'time'],
   [/^jsonb?$/, 'jsonb'],
 ];
 

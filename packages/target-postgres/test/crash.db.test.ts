@@ -14,7 +14,7 @@
 import t from 'tap';
 import { connect, freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
 import { Source } from './crash/source.js';
-import { runTarget, tempDir, type KillPlan } from './crash/target-process.js';
+import { runTarget, stderrTail, tempDir, type KillPlan } from './crash/target-process.js';
 import { checkCommittedCoverState, checkFinal, checkPrintedStates, positionOf } from './crash/verify.js';
 
 const source = new Source({ events: 24_000, stateEvery: 100 });
@@ -67,7 +67,7 @@ for (const [name, kill] of KILL_POINTS) {
     const killed = await runTarget(dir, { config: config(schema), lines: source.lines(), kill });
     if (!killed.killed) {
       // The target outran the kill point (it finished first): still a valid run, but say so.
-      t.equal(killed.code, 0, `target finished before the kill point; stderr: ${killed.stderr}`);
+      t.equal(killed.code, 0, `target finished before the kill point; stderr: ${stderrTail(killed.stderr)}`);
     } else {
       t.equal(killed.signal, 'SIGKILL', 'the target died by SIGKILL');
     }
@@ -76,7 +76,7 @@ for (const [name, kill] of KILL_POINTS) {
     await checkCommittedCoverState(t, client, schema, source, lastState, true);
 
     const rerun = await runTarget(dir, { config: config(schema), lines: source.lines(lastState) });
-    t.equal(rerun.code, 0, `the rerun succeeds; stderr: ${rerun.stderr.slice(-2000)}`);
+    t.equal(rerun.code, 0, `the rerun succeeds; stderr: ${stderrTail(rerun.stderr)}`);
     checkPrintedStates(t, source, rerun.states, lastState === undefined ? 0 : positionOf(lastState));
     t.same(rerun.states.at(-1), source.stateAt(source.events.length - 1), 'the rerun ends with the final STATE');
     await checkFinal(t, client, schema, source);
@@ -101,7 +101,7 @@ t.test('killed three times in a row, each rerun resuming from the previous one: 
     await checkCommittedCoverState(t, client, schema, source, state, false);
   }
   const rerun = await runTarget(dir, { config: config(schema), lines: source.lines(state) });
-  t.equal(rerun.code, 0, `the last rerun succeeds; stderr: ${rerun.stderr.slice(-2000)}`);
+  t.equal(rerun.code, 0, `the last rerun succeeds; stderr: ${stderrTail(rerun.stderr)}`);
   await checkFinal(t, client, schema, source);
 });
 

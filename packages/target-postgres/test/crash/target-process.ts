@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { SELECT_COLUMNS, type Row, type StreamName } from './source.js';
 
-export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'target-postgres.js');
+/** The built target; CRASH_TARGET_BIN points the tests at another build (e.g. a patched copy). */
+export const BIN = process.env.CRASH_TARGET_BIN ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'target-postgres.js');
 
 export type KillPlan =
   /** After writing exactly this many bytes of input (cut mid-line), and `settleMs` more for the target to act on them. */
@@ -35,6 +36,10 @@ export interface RunOptions {
   /** Stop feeding (leave stdin open) once this returns true. */
   holdInput?: () => boolean;
   env?: NodeJS.ProcessEnv;
+  /** Called with the target's pid right after it started. */
+  onSpawn?: (pid: number) => void;
+  /** Called when the target process exits (before its output is fully read). */
+  onExit?: () => void;
 }
 
 export interface RunResult {
@@ -68,6 +73,7 @@ export async function runTarget(dir: string, options: RunOptions): Promise<RunRe
   const configFile = await writeConfig(dir, options.config);
   const child = spawn(process.execPath, [BIN, '--config', configFile], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
   const pid = child.pid!;
+  options.onSpawn?.(pid);
   let stdout = '';
   let stderr = '';
   let partial = '';
@@ -82,7 +88,10 @@ export async function runTarget(dir: string, options: RunOptions): Promise<RunRe
   const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
-  child.on('exit', () => (exited = true));
+  child.on('exit', () => {
+    exited = true;
+    options.onExit?.();
+  });
   child.stdin.on('error', () => undefined); // EPIPE once the target is gone
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -167,6 +176,11 @@ export async function runTarget(dir: string, options: RunOptions): Promise<RunRe
   const { code, signal } = await closed;
   if (timer) clearTimeout(timer);
   return { pid, code, signal, killed, states, stdout, stderr, bytesWritten, linesWritten, ms: Date.now() - started };
+}
+
+/** The end of a target's stderr without its METRIC lines, for assertion messages. */
+export function stderrTail(stderr: string, chars = 2000): string {
+  return stderr.split('\n').filter((line) => !line.startsWith('INFO METRIC:')).join('\n').slice(-chars);
 }
 
 /** The rows of a stream's table, by key, as text; an absent table reads as empty. */
