@@ -16,8 +16,7 @@ export function localPath(url: string): string {
  * The COPY lines of a BATCH message's files, produced as COPY pulls them: the files are never
  * read whole into memory.
  */
-export async function* batchFileRows(files: BatchFiles, encode: (record: Record<string, unknown>, rowNumber: number) => string): AsyncGenerator<string> {
-  let rowNumber = 0;
+export async function* batchFileRows(files: BatchFiles, encode: (record: Record<string, unknown>) => string): AsyncGenerator<string> {
   for (const url of files.urls) {
     const path = localPath(url);
     const raw = createReadStream(path);
@@ -35,8 +34,7 @@ export async function* batchFileRows(files: BatchFiles, encode: (record: Record<
         throw new Error(`BATCH file ${path} line ${lineNumber}: malformed JSON (${(error as Error).message})`);
       }
       if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new Error(`BATCH file ${path} line ${lineNumber}: expected a JSON object`);
-      rowNumber += 1;
-      chunk += encode(record as Record<string, unknown>, rowNumber);
+      chunk += encode(record as Record<string, unknown>);
       if (chunk.length >= 64 * 1024) {
         yield chunk;
         chunk = '';

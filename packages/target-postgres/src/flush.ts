@@ -15,7 +15,15 @@ export interface FlushOptions {
   hardDelete: boolean;
   /** True for the stream's first flush of this run in overwrite mode: the table is emptied first. */
   truncateFirst: boolean;
-  encodeFileRecord: (record: Record<string, unknown>, rowNumber: number) => string;
+  /** Upsert: first try COPY straight into the table, which is all a load of new keys needs. */
+  tryDirectCopy: boolean;
+  encodeFileRecord: (record: Record<string, unknown>) => string;
+}
+
+export interface FlushResult {
+  rows: number;
+  /** False when an upsert batch met an existing key (or could not try), so it went through staging. */
+  directCopied: boolean;
 }
 
 /** Row order within a batch, so that the last record per key wins. */
@@ -33,28 +41,41 @@ export function copyColumns(plan: TablePlan): ColumnPlan[] {
  * into the table (append, overwrite); then deletes what the batch says is deleted. Either all of
  * it is committed or none of it.
  */
-export async function flushStreamBatch(client: pg.ClientBase, batch: StreamBatch, options: FlushOptions): Promise<number> {
+export async function flushStreamBatch(client: pg.ClientBase, batch: StreamBatch, options: FlushOptions): Promise<FlushResult> {
   const plan = batch.plan;
   const target = qualified(plan.schema, plan.table);
-  const upsert = options.loadMethod === 'upsert' && plan.keyColumns.length > 0;
+  let upsert = options.loadMethod === 'upsert' && plan.keyColumns.length > 0;
   const columns = copyColumns(plan);
   const columnList = columns.map((c) => quoteIdentifier(c.column)).join(', ');
+  const chunks = batch.takeChunks();
   let loaded = 0;
+  let directCopied = false;
   await client.query('BEGIN');
   try {
     if (options.truncateFirst) await client.query(`TRUNCATE ${target}`);
     if (batch.rows > 0 || batch.files.length > 0) {
-      const into = upsert ? STAGING : target;
-      if (upsert) {
-        await client.query(`CREATE TEMP TABLE ${STAGING} (LIKE ${target} INCLUDING DEFAULTS) ON COMMIT DROP`);
-        await client.query(`ALTER TABLE ${STAGING} ADD COLUMN ${ROW_COLUMN} bigint`);
+      if (upsert && options.tryDirectCopy && batch.files.length === 0) {
+        // New keys only (a first load, an append-like stream): the table's own key index checks
+        // them, at append speed. One existing or repeated key undoes it and the merge takes over.
+        directCopied = await copyDirect(client, `COPY ${target} (${columnList}) FROM STDIN`, chunks, batch);
+        if (directCopied) {
+          loaded += batch.rows;
+          upsert = false;
+        }
       }
-      const copyList = upsert ? `${columnList}, ${ROW_COLUMN}` : columnList;
-      loaded += await copyRows(client, `COPY ${into} (${copyList}) FROM STDIN`, Readable.from(batch.takeChunks()), batch, 0);
-      for (const files of batch.files) {
-        loaded += await copyRows(client, `COPY ${into} (${copyList}) FROM STDIN`, Readable.from(batchFileRows(files, options.encodeFileRecord)), batch, files.line);
+      if (!directCopied) {
+        const into = upsert ? STAGING : target;
+        if (upsert) {
+          await client.query(`CREATE TEMP TABLE ${STAGING} (LIKE ${target} INCLUDING DEFAULTS) ON COMMIT DROP`);
+          // Filled in COPY order, so the last record per key wins the merge.
+          await client.query(`ALTER TABLE ${STAGING} ADD COLUMN ${ROW_COLUMN} bigint GENERATED ALWAYS AS IDENTITY`);
+        }
+        loaded += await copyRows(client, `COPY ${into} (${columnList}) FROM STDIN`, Readable.from(chunks), batch, 0);
+        for (const files of batch.files) {
+          loaded += await copyRows(client, `COPY ${into} (${columnList}) FROM STDIN`, Readable.from(batchFileRows(files, options.encodeFileRecord)), batch, files.line);
+        }
+        if (upsert) await mergeStaging(client, plan, target, columns);
       }
-      if (upsert) await mergeStaging(client, plan, target, columns);
       if (options.hardDelete && plan.columns.some((c) => c.column === '_sdc_deleted_at')) {
         // Records that arrive flagged deleted (log-based taps) are removed rather than kept.
         const matchKeys = plan.keyColumns.map((k) => `t.${quoteIdentifier(k)} = s.${quoteIdentifier(k)}`).join(' AND ');
@@ -67,10 +88,26 @@ export async function flushStreamBatch(client: pg.ClientBase, batch: StreamBatch
     }
     for (const version of batch.activateVersions) await activateVersion(client, plan, target, version, options.hardDelete);
     await client.query('COMMIT');
-    return loaded;
+    return { rows: loaded, directCopied };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+async function copyDirect(client: pg.ClientBase, sql: string, chunks: Buffer[], batch: StreamBatch): Promise<boolean> {
+  await client.query('SAVEPOINT direct_copy');
+  try {
+    await copyRows(client, sql, Readable.from(chunks), batch, 0);
+    await client.query('RELEASE SAVEPOINT direct_copy');
+    return true;
+  } catch (error) {
+    const code = ((error as Error).cause as { code?: string } | undefined)?.code ?? (error as { code?: string }).code;
+    if (code !== UNIQUE_VIOLATION) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT direct_copy');
+    return false;
   }
 }
 

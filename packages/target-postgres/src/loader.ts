@@ -4,7 +4,7 @@ import { targetSchemaFor } from './client.js';
 import type { TargetPostgresConfig } from './config-schema.js';
 import { createRowEncoder, integerOverflowsBigint, newCopyTextStats } from './copy-text.js';
 import { flattenRecord } from './flatten.js';
-import { copyColumns, flushStreamBatch, ROW_COLUMN, type LoadMethod } from './flush.js';
+import { copyColumns, flushStreamBatch, type LoadMethod } from './flush.js';
 import { isJsonNumber, stringifyJson } from './lossless-json.js';
 import { StreamBatch } from './stream-batch.js';
 import { ensureTable, widenColumn, type TablePlan } from './table.js';
@@ -26,7 +26,7 @@ export interface LoaderSettings {
 export function loaderSettings(config: TargetPostgresConfig): LoaderSettings {
   return {
     batchSizeRows: config.batch_size_rows ?? 100_000,
-    batchSizeBytes: config.batch_size_bytes ?? 32 * 1024 * 1024,
+    batchSizeBytes: config.batch_size_bytes ?? 16 * 1024 * 1024,
     batchMaxAgeMs: (config.batch_max_age_seconds ?? 30) * 1000,
     maxParallelism: config.max_parallelism ?? 4,
     hardDelete: config.hard_delete ?? false,
@@ -50,7 +50,8 @@ interface StreamLoader {
   bigintColumns: string[];
   validate?: ReturnType<typeof compileRecordSchema>;
   truncated: boolean;
-  rowNumber: number;
+  /** Upsert batches COPY straight into the table until a key turns out to exist already. */
+  directCopy: boolean;
 }
 
 const NO_STATE = Symbol('no state');
@@ -99,11 +100,16 @@ export class Loader {
     timer.unref();
     try {
       const iterator = input[Symbol.asyncIterator]();
-      // A batch can fail while the input is quiet: that must end the run now, not at the next line.
-      const failed = new Promise<never>((_, reject) => (this.#reportFailure = reject));
-      failed.catch(() => undefined);
       for (;;) {
-        const next = await Promise.race([iterator.next(), failed]);
+        // A batch can fail while the input is quiet: that must end the run now, not at the next
+        // line. One promise per read (not a race against one long-lived promise, whose reactions
+        // would keep every chunk read so far alive).
+        const next = await new Promise<IteratorResult<ReadMessage[]>>((resolve, reject) => {
+          this.#reportFailure = reject;
+          if (this.#failure) reject(this.#failure);
+          else iterator.next().then(resolve, reject);
+        });
+        this.#reportFailure = () => undefined;
         if (next.done) break;
         const messages = next.value;
         for (const { message, line } of messages) {
@@ -195,16 +201,15 @@ export class Loader {
       jsonSchema: message.schema,
       plan,
       loadMethod,
-      ...this.#encoderFor(plan, loadMethod),
+      ...this.#encoderFor(plan),
       ...(this.settings.validateRecords ? { validate: compileRecordSchema(message.stream, message.schema) } : {}),
       truncated: existing?.truncated ?? false,
-      rowNumber: 0,
+      directCopy: existing?.directCopy ?? true,
     });
   }
 
-  #encoderFor(plan: TablePlan, loadMethod: LoadMethod): { encode: Encode; bigintColumns: string[] } {
+  #encoderFor(plan: TablePlan): { encode: Encode; bigintColumns: string[] } {
     const columns = copyColumns(plan).map((c) => ({ name: c.property, type: c.type }));
-    if (loadMethod === 'upsert') columns.push({ name: ROW_COLUMN, type: 'bigint' });
     return { encode: createRowEncoder(columns, { stats: this.#copyStats, removeNulBytes: this.settings.removeNulBytes }).encode, bigintColumns: plan.columns.filter((c) => c.type === 'bigint').map((c) => c.property) };
   }
 
@@ -224,7 +229,6 @@ export class Loader {
       if (value !== null && value !== undefined && integerOverflowsBigint(value)) return this.#widenAndRetry(message, line, column);
     }
     if (this.settings.addMetadataColumns) this.#addMetadata(record, message);
-    if (stream.loadMethod === 'upsert') record[ROW_COLUMN] = ++stream.rowNumber;
     this.#batchFor(message.stream, line)!.append(stream.encode(record), line);
     this.#batchRows += 1;
     if (this.#batchRows >= this.settings.batchSizeRows || (this.#batchRows & 255) === 0 && this.#batchBytes() >= this.settings.batchSizeBytes) return this.#cut();
@@ -244,7 +248,7 @@ export class Loader {
       client.release();
     }
     this.logger.warn(`stream "${message.stream}": column ${column.column} widened from bigint to numeric for a value beyond the bigint range (input line ${line})`);
-    Object.assign(stream, this.#encoderFor(stream.plan, stream.loadMethod));
+    Object.assign(stream, this.#encoderFor(stream.plan));
     await this.#record(message, line);
   }
 
@@ -326,13 +330,15 @@ export class Loader {
         let broken: Error | undefined;
         try {
           const truncateFirst = loader.loadMethod === 'overwrite' && !loader.truncated;
-          const rows = await flushStreamBatch(client, streamBatch, {
+          const { rows, directCopied } = await flushStreamBatch(client, streamBatch, {
             loadMethod: loader.loadMethod,
             hardDelete: this.settings.hardDelete,
             truncateFirst,
-            encodeFileRecord: (record, rowNumber) => this.#encodeFileRecord(loader, record, rowNumber),
+            tryDirectCopy: loader.directCopy,
+            encodeFileRecord: (record) => this.#encodeFileRecord(loader, record),
           });
           if (truncateFirst) loader.truncated = true;
+          if (loader.directCopy && !directCopied) loader.directCopy = false;
           this.#recordsLoaded += rows;
           this.logger.metric('timer', 'batch_processing_time', Number(((performance.now() - started) / 1000).toFixed(3)), { stream, rows });
         } catch (error) {
@@ -348,10 +354,9 @@ export class Loader {
     await Promise.all(Array.from({ length: Math.min(this.settings.maxParallelism, work.length) }, worker));
   }
 
-  #encodeFileRecord(loader: StreamLoader, raw: Record<string, unknown>, rowNumber: number): string {
+  #encodeFileRecord(loader: StreamLoader, raw: Record<string, unknown>): string {
     const record = flattenRecord(raw, this.settings.flatteningMaxDepth, loader.jsonSchema);
     if (this.settings.addMetadataColumns) this.#addMetadata(record, { type: 'RECORD', stream: loader.plan.stream, record });
-    if (loader.loadMethod === 'upsert') record[ROW_COLUMN] = rowNumber;
     return loader.encode(record);
   }
 }

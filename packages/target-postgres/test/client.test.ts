@@ -61,7 +61,7 @@ t.test('the config schema', async (t) => {
     const config: Record<string, unknown> = {};
     t.ok(validate(config));
     t.same(config, {
-      batch_size_rows: 100000, batch_size_bytes: 33554432, batch_max_age_seconds: 30, hard_delete: false,
+      batch_size_rows: 100000, batch_size_bytes: 16777216, batch_max_age_seconds: 30, hard_delete: false,
       add_metadata_columns: true, flattening_max_depth: 0, validate_records: false, max_parallelism: 4,
       identifier_case: 'lower', remove_nul_bytes: true,
     });
