@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
-import { ConfigError, FatalError, Redactor, RetriableError, errorMessage } from '@singer-io-ts/sdk';
+import { ConfigError, FatalError, Redactor, RetriableError, errorMessage, isTransientNetworkError } from '@singer-io-ts/sdk';
 import { SSL_MODES, type SchemaMappingTarget, type SslMode, type TargetPostgresConfig } from './config-schema.js';
 
 export const APPLICATION_NAME = 'target-postgres';
@@ -334,10 +334,8 @@ function refusedForEncryption(error: unknown, attempted: pg.ClientConfig): boole
   return errorCode(error) === '28000';
 }
 
-const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE',
-  '57P01', '57P02', '57P03', '53300', '08001', '08006',
-]);
+/** Server-side reasons worth a retry (shutdown, starting up, too many connections, connection failure); socket errors come from the SDK's table. */
+const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08001', '08006']);
 
 function connectionError(error: unknown, connection: ResolvedConnection): Error {
   const redactor = new Redactor();
@@ -345,7 +343,7 @@ function connectionError(error: unknown, connection: ResolvedConnection): Error 
   if (typeof password === 'string') redactor.addSecret(password);
   const message = `cannot connect to ${connection.description}: ${redactor.redactText(errorMessage(error))}`;
   const code = errorCode(error);
-  const transient = (code !== undefined && TRANSIENT_CODES.has(code)) || /timeout expired|terminated unexpectedly|connection timeout/i.test(errorMessage(error));
+  const transient = (code !== undefined && TRANSIENT_SQLSTATES.has(code)) || isTransientNetworkError(error) || /timeout expired|terminated unexpectedly|connection timeout/i.test(errorMessage(error));
   return transient ? new RetriableError(message) : new FatalError(message);
 }
 
