@@ -74,7 +74,7 @@ export async function sync<C extends Config>(tap: Tap<C>, options: SyncOptions<C
   const state = normalizeState(options.state);
   const signal = options.signal ?? new AbortController().signal;
   const definitions = await tap.streams(config, { logger, catalog: options.catalog });
-  const planned = planStreams(definitions, options.catalog, logger);
+  const planned = planStreams(definitions, options.catalog);
   const resumeFirst = state.currently_syncing;
   planned.sort((a, b) => Number(b.definition.name === resumeFirst) - Number(a.definition.name === resumeFirst));
 
@@ -97,7 +97,7 @@ export async function sync<C extends Config>(tap: Tap<C>, options: SyncOptions<C
   return summary;
 }
 
-function planStreams<C extends Config>(definitions: StreamDefinition<C>[], catalog: Catalog | undefined, logger: Logger): PlannedStream<C>[] {
+function planStreams<C extends Config>(definitions: StreamDefinition<C>[], catalog: Catalog | undefined): PlannedStream<C>[] {
   const byId = new Map(catalog?.streams.map((entry) => [entry.tap_stream_id, entry]));
   const planned: PlannedStream<C>[] = [];
   for (const definition of definitions) {
@@ -117,7 +117,6 @@ function planStreams<C extends Config>(definitions: StreamDefinition<C>[], catal
     const selected = selectedProperties(entry);
     for (const key of [...definition.keyProperties, ...(replicationKey ? [replicationKey] : [])]) selected.add(key);
     planned.push({ definition, schema: projectSchema(entry.schema, selected), selected, method, replicationKey });
-    if (catalog && entry.schema !== definition.schema) logger.debug(`stream "${definition.name}": using the catalog's schema`);
   }
   return planned;
 }
