@@ -1,0 +1,10 @@
+export { createCompany } from './dataset/index.js';
+export * from './dataset/types.js';
+export { SimClock } from './core/clock.js';
+export { SimServer, type RequestLogEntry, type Route, type RequestContext } from './core/server.js';
+export type { Fault, FaultAction, FaultSpec } from './core/faults.js';
+export { createSimulation, type Simulation, type SimulationOptions, type SimulatorHandle, type SimulatorOptions } from './core/simulation.js';
+export * from './salesforce/index.js';
+export * from './zuora/index.js';
+export * from './marketo/index.js';
+export { startSimulators, type SimulatorsOptions, type RunningSimulators } from './start-all.js';
