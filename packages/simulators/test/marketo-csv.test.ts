@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import type { MarketoSimulator } from '../src/marketo/index.js';
-import { parseCsv } from './helpers/marketo-csv.js';
+import { parseCsv } from './helpers/csv.js';
 import { fixtureMarketo, MarketoClient, sleep } from './helpers/marketo-http.js';
 
 const FEBRUARY = { startAt: '2024-02-01T00:00:00Z', endAt: '2024-03-02T00:00:00Z' };

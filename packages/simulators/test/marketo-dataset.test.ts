@@ -7,7 +7,7 @@ import t from 'tap';
 import { createSimulation } from '../src/core/simulation.js';
 import { DELETED, type Row } from '../src/dataset/types.js';
 import { startMarketo } from '../src/marketo/index.js';
-import { parseCsv } from './helpers/marketo-csv.js';
+import { parseCsv } from './helpers/csv.js';
 import { MarketoClient, sleep, type Envelope } from './helpers/marketo-http.js';
 
 const simulation = createSimulation({ scale: 0.2 });

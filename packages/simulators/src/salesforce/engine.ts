@@ -43,6 +43,8 @@ function scanOptions(plan: QueryPlan, run: RunOptions, start?: Position): ScanOp
     if (afterKey !== undefined) options.afterKey = afterKey;
   } else if (plan.order === 'replicationKey' && start?.rk !== undefined) {
     options.from = Math.max(options.from ?? -Infinity, start.rk);
+    // seeks inside a tie of thousands of rows instead of re-reading it on every page
+    if (start.key !== undefined) options.after = { replicationKey: start.rk, key: start.key };
   }
   return options;
 }

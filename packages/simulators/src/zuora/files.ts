@@ -84,7 +84,8 @@ export function* selectRows(selection: Selection, lookup: Lookup, resume?: Resum
     const byKey = plan.order === 'key' || table.replicationKey === null || resume.replicationKey === undefined;
     if (byKey) options = { ...options, afterKey: resume.key };
     else {
-      options = { ...options, from: Math.max(options.from ?? -Infinity, resume.replicationKey as Millis) };
+      const rk = resume.replicationKey as Millis;
+      options = { ...options, from: Math.max(options.from ?? -Infinity, rk), after: { replicationKey: rk, key: resume.key } };
       skipping = true;
     }
   }

@@ -4,6 +4,9 @@ import type { Test } from 'tap';
 import { startSalesforce, type SalesforceScenario, type SalesforceSimulator } from '../../src/salesforce/index.js';
 import { fixtureSimulation, type FixtureOptions } from './salesforce-fixture.js';
 import jsforce from 'jsforce';
+import { parseCsv } from './csv.js';
+
+export { parseCsv };
 
 export { jsforce };
 export const VERSION = '58.0';
@@ -42,44 +45,4 @@ export function api(sf: SalesforceSimulator, path: string, token: string | undef
   const headers = new Headers(init.headers);
   if (token) headers.set('authorization', `Bearer ${token}`);
   return fetch(`${sf.url}${path}`, { ...init, headers });
-}
-
-/** Parses one Bulk CSV page (all fields quoted, `""` doubling, newlines inside quotes). */
-export function parseCsv(text: string, delimiter = ','): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') quoted = false;
-      else field += ch;
-      i += 1;
-      continue;
-    }
-    if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-    i += 1;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }

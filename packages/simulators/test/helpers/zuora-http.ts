@@ -1,5 +1,8 @@
 /** Plain-fetch helpers for the Zuora simulator tests (what a tap would do, minus retries). */
 import type { ZuoraSimulator } from '../../src/zuora/index.js';
+import { parseCsv } from './csv.js';
+
+export { parseCsv };
 
 export type Json = Record<string, any>;
 
@@ -77,36 +80,4 @@ export async function runAqua(zuora: ZuoraSimulator, token: string, payload: Jso
     files.push(parseCsv(file.text));
   }
   return { job, files, texts };
-}
-
-/** RFC 4180 parser (quotes, doubled quotes, embedded newlines); drops the final empty line. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
 }

@@ -1,4 +1,4 @@
-/** A strict RFC 4180 reader for the Marketo bulk tests: records of raw cell texts, quotes removed. */
+/** A strict RFC 4180 reader for the tests: records of raw cell texts, quotes removed; `\n` or `\r\n` ends a record. */
 export function parseCsv(text: string, delimiter = ','): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
