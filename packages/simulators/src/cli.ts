@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { startSimulators, type SimulatorsOptions } from './start-all.js';
+import { startSimulators, type RunningSimulators, type SimulatorsOptions } from './start-all.js';
 
 const SERVERS = ['salesforce', 'zuora', 'marketo'] as const;
 
@@ -18,6 +18,8 @@ Options:
   --as-of ISO       simulated present (default: the dataset's end, 2026-12-01T00:00:00Z)
   --host HOST       listen address (default 127.0.0.1)
   --config-dir DIR  also write tap-salesforce.json, tap-zuora.json, tap-marketo.json there
+  --set S.KEY=VALUE change a scenario switch of server S (repeatable), e.g.
+                    --set marketo.bulkStatusCadenceMs=1000 --set salesforce.queryTimeoutDays=90
   --help, --version
 Stops on SIGINT or SIGTERM.`;
 
@@ -48,7 +50,29 @@ function parseNumber(flag: string, text: string | undefined, check: (value: numb
   return value;
 }
 
-export function parseCli(argv: readonly string[]): (SimulatorsOptions & { configDir?: string }) | 'help' | 'version' {
+export interface ScenarioSetting {
+  server: (typeof SERVERS)[number];
+  key: string;
+  value: unknown;
+}
+
+/** `marketo.bulkStatusCadenceMs=1000`: the value is read as JSON when it parses (numbers, booleans, arrays), else as text. */
+function parseSetting(text: string): ScenarioSetting {
+  const match = /^(salesforce|zuora|marketo)\.([A-Za-z][A-Za-z0-9]*)=(.*)$/s.exec(text);
+  if (!match) throw new UsageError(`--set: expected SERVER.KEY=VALUE with SERVER one of ${SERVERS.join(', ')}, got '${text}'`);
+  const [, server, key, raw] = match as unknown as [string, ScenarioSetting['server'], string, string];
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // plain text
+  }
+  return { server, key, value };
+}
+
+type CliOptions = SimulatorsOptions & { configDir?: string; settings: ScenarioSetting[] };
+
+export function parseCli(argv: readonly string[]): CliOptions | 'help' | 'version' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -63,6 +87,7 @@ export function parseCli(argv: readonly string[]): (SimulatorsOptions & { config
         'as-of': { type: 'string' },
         host: { type: 'string' },
         'config-dir': { type: 'string' },
+        set: { type: 'string', multiple: true },
         help: { type: 'boolean' },
         version: { type: 'boolean' },
       },
@@ -72,7 +97,7 @@ export function parseCli(argv: readonly string[]): (SimulatorsOptions & { config
   }
   if (values.help) return 'help';
   if (values.version) return 'version';
-  const options: SimulatorsOptions & { configDir?: string } = {};
+  const options: CliOptions = { settings: (values.set ?? []).map(parseSetting) };
   for (const name of SERVERS) {
     const port = parsePort(name, values[name]);
     if (port !== undefined) options[name] = port;
@@ -110,8 +135,17 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${pkg.version}\n`);
     return;
   }
-  const { configDir, ...options } = parsed;
+  const { configDir, settings, ...options } = parsed;
   const simulators = await startSimulators(options);
+  try {
+    applySettings(simulators, settings);
+  } catch (error) {
+    await simulators.close();
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bizops-simulators: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const configs = simulators.tapConfigs();
   for (const handle of [simulators.salesforce, simulators.zuora, simulators.marketo]) {
     if (handle) process.stderr.write(`bizops-simulators: ${handle.name} listening on ${handle.url}\n`);
@@ -136,4 +170,20 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.once('SIGTERM', stop);
   });
   await simulators.close();
+}
+
+function applySettings(simulators: RunningSimulators, settings: readonly ScenarioSetting[]): void {
+  for (const { server, key, value } of settings) {
+    const handle = simulators[server];
+    if (!handle) throw new UsageError(`--set ${server}.${key}: the ${server} server is not started`);
+    const scenario = handle.scenario as unknown as Record<string, unknown>;
+    if (!(key in scenario)) {
+      throw new UsageError(`--set ${server}.${key}: no such scenario switch; known: ${Object.keys(scenario).sort().join(', ')}`);
+    }
+    const current = scenario[key];
+    if (current !== undefined && current !== null && typeof current !== typeof value) {
+      throw new UsageError(`--set ${server}.${key}: expected a ${typeof current}, got ${JSON.stringify(value)}`);
+    }
+    scenario[key] = value;
+  }
 }

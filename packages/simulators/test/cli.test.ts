@@ -31,9 +31,24 @@ t.test('a bad argument names the flag and exits 2 without starting anything', as
   t.match(unknown.stderr, /hubspot/);
 });
 
+t.test('--set rejects a switch the server does not have, naming the known ones', async (t) => {
+  const result = spawnSync(process.execPath, [BIN, '--zuora', '--scale', '0.01', '--set', 'zuora.jobPoll=3'], { encoding: 'utf8', timeout: 20_000 });
+  t.equal(result.status, 2);
+  t.match(result.stderr, /--set zuora\.jobPoll: no such scenario switch; known: .*jobPolls/);
+  const wrongType = spawnSync(process.execPath, [BIN, '--zuora', '--scale', '0.01', '--set', 'zuora.jobPolls=many'], { encoding: 'utf8', timeout: 20_000 });
+  t.equal(wrongType.status, 2);
+  t.match(wrongType.stderr, /--set zuora\.jobPolls: expected a number, got "many"/);
+  const notStarted = spawnSync(process.execPath, [BIN, '--zuora', '--scale', '0.01', '--set', 'marketo.corona=false'], { encoding: 'utf8', timeout: 20_000 });
+  t.equal(notStarted.status, 2);
+  t.match(notStarted.stderr, /the marketo server is not started/);
+  const malformed = spawnSync(process.execPath, [BIN, '--set', 'corona=false'], { encoding: 'utf8', timeout: 20_000 });
+  t.equal(malformed.status, 2);
+  t.match(malformed.stderr, /--set: expected SERVER\.KEY=VALUE/);
+});
+
 t.test('starts the three servers, prints and writes tap configs, serves them, stops on SIGTERM', async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'bizops-simulators-cli-'));
-  const child = spawn(process.execPath, [BIN, '--salesforce', '--zuora', '0', '--marketo', '--scale', '0.1', '--config-dir', dir], {
+  const child = spawn(process.execPath, [BIN, '--salesforce', '--zuora', '0', '--marketo', '--scale', '0.1', '--config-dir', dir, '--set', 'salesforce.maxApiVersion=60'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.teardown(() => {
@@ -66,7 +81,8 @@ t.test('starts the three servers, prints and writes tap configs, serves them, st
   const salesforce = configs['tap-salesforce']!;
   const versions = await fetch(new URL('/services/data/', String(salesforce['instance_url'])));
   t.equal(versions.status, 200);
-  t.ok(Array.isArray(await versions.json()), 'Salesforce lists its API versions');
+  const listed = (await versions.json()) as { version: string }[];
+  t.equal(listed.at(-1)?.version, '60.0', '--set salesforce.maxApiVersion=60 reached the running server');
 
   const zuora = configs['tap-zuora']!;
   const token = await fetch(new URL('/oauth/token', String(zuora['base_url'])), {
