@@ -293,36 +293,18 @@ export function makeTable<X>(spec: Spec<X>): Table {
 /** Records kept per table by the day cache (bounded whatever the scale). */
 export const RECORD_BUDGET = 8_000;
 
-/** LRU of per-day record lists, bounded by the total number of records held. */
-export class RecCache<X> {
-  #map = new Map<number, Rec<X>[]>();
-  #held = 0;
-  constructor(private readonly budget: number) {}
-  get(day: number, make: (day: number) => Rec<X>[]): Rec<X>[] {
-    const m = this.#map;
-    const v = m.get(day);
-    if (v !== undefined) {
-      m.delete(day);
-      m.set(day, v);
-      return v;
-    }
-    const made = make(day);
-    if (made.length > this.budget / 4) return made;
-    m.set(day, made);
-    this.#held += made.length + 1;
-    while (this.#held > this.budget) {
-      const [k, old] = m.entries().next().value as [number, Rec<X>[]];
-      m.delete(k);
-      this.#held -= old.length + 1;
-    }
-    return made;
-  }
-}
-
-/** A tiny LRU for per-day lists (bounded memory whatever the scale). */
+/**
+ * LRU of per-day values, bounded by their total weight (default: one per day),
+ * so memory stays bounded whatever the scale. A value heavier than a quarter
+ * of the budget is not kept: it would evict everything else.
+ */
 export class DayCache<V> {
   #map = new Map<number, V>();
-  constructor(private readonly max: number) {}
+  #held = 0;
+  constructor(
+    private readonly budget: number,
+    private readonly weigh: (value: V) => number = () => 1,
+  ) {}
   get(day: number, make: (day: number) => V): V {
     const m = this.#map;
     const v = m.get(day);
@@ -332,9 +314,23 @@ export class DayCache<V> {
       return v;
     }
     const made = make(day);
+    const weight = this.weigh(made);
+    if (weight > this.budget / 4 && weight > 1) return made;
     m.set(day, made);
-    if (m.size > this.max) m.delete(m.keys().next().value as number);
+    this.#held += weight;
+    while (this.#held > this.budget) {
+      const [k, old] = m.entries().next().value as [number, V];
+      m.delete(k);
+      this.#held -= this.weigh(old);
+    }
     return made;
+  }
+}
+
+/** Per-day record lists, weighed by their length. */
+export class RecCache<X> extends DayCache<Rec<X>[]> {
+  constructor(budget: number) {
+    super(budget, (records) => records.length + 1);
   }
 }
 

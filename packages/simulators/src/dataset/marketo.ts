@@ -9,7 +9,7 @@ import { mk } from './fields.js';
 import { pack, unpack } from './ids.js';
 import { persona } from './persona.js';
 import { hash, tag, unit } from './rng.js';
-import { MEM, MEM_STEPS, memberState, membership } from './schedules.js';
+import { MEM_STEPS, memberState, membershipAt, membershipsOn } from './schedules.js';
 import type { Membership } from './schedules.js';
 import { PREFIX, accountId, campaignId, contactId, documentId, leadId, userId } from './salesforce.js';
 import { freeText } from './text.js';
@@ -389,26 +389,8 @@ export function marketoTables(w: World): Table[] {
   ], {
     offsets: [0, ...MEM_STEPS],
     deletes: true,
-    list(day) {
-      const out: Rec<Membership>[] = [];
-      for (let l = 0; l < MEM.length; l++) {
-        const d = day - MEM[l]!;
-        if (d < 0) break;
-        const n = w.count(d);
-        for (let i = 0; i < n; i++) {
-          const m = membership(w, d, i, l);
-          if (m) out.push(rec(pack(day, l, i, 0), m.created, [m.progressAt, m.successAt], m.removedAt, m));
-        }
-      }
-      return out;
-    },
-    recAt(c) {
-      const u = unpack(c);
-      const d = u.day - (MEM[u.a] ?? Infinity);
-      if (!(d >= 0) || u.j !== 0 || u.seq >= w.count(d)) return undefined;
-      const m = membership(w, d, u.seq, u.a);
-      return m ? rec(c, m.created, [m.progressAt, m.successAt], m.removedAt, m) : undefined;
-    },
+    list: (day) => membershipsOn(w, day),
+    recAt: (c) => membershipAt(w, c),
     sorted: true,
     build(r, t) {
       const m = r.x;

@@ -11,7 +11,7 @@ import { sf, sfAddress, sfRef, sfSystem } from './fields.js';
 import { counterDay, pack, sfCounter, sfId, unpack } from './ids.js';
 import { persona } from './persona.js';
 import { hash, tag, unit } from './rng.js';
-import { MEM, MEM_STEPS, MEMBER_STATUSES, TASK_LAGS, memberState, membership, task } from './schedules.js';
+import { MEM_STEPS, MEMBER_STATUSES, TASK_LAGS, memberState, membershipAt, membershipsOn, task } from './schedules.js';
 import type { Membership, TaskPlan } from './schedules.js';
 import { freeText } from './text.js';
 import type { FieldDef, Millis, Row, Table } from './types.js';
@@ -437,27 +437,8 @@ export function salesforceTables(w: World): Table[] {
     sfRef('LeadOrContactId', ['Lead', 'Contact'], null), sfRef('LeadOrContactOwnerId', 'User', 'LeadOrContactOwner'), sf('LeadSource', 'picklist', { picklistValues: LEAD_SOURCES }),
   ], {
     offsets: [0, ...MEM_STEPS],
-    list(day) {
-      const out: Rec<Membership>[] = [];
-      for (let l = 0; l < MEM.length; l++) {
-        const d = day - MEM[l]!;
-        if (d < 0) break;
-        const n = w.count(d);
-        for (let i = 0; i < n; i++) {
-          if (!w.sf(d, i)) continue;
-          const m = membership(w, d, i, l);
-          if (m) out.push(rec(pack(day, l, i, 0), m.created, [m.progressAt, m.successAt], m.removedAt, m));
-        }
-      }
-      return out;
-    },
-    recAt(c) {
-      const u = unpack(c);
-      const d = u.day - (MEM[u.a] ?? Infinity);
-      if (!(d >= 0) || u.j !== 0 || u.seq >= w.count(d) || !w.sf(d, u.seq)) return undefined;
-      const m = membership(w, d, u.seq, u.a);
-      return m ? rec(c, m.created, [m.progressAt, m.successAt], m.removedAt, m) : undefined;
-    },
+    list: (day) => membershipsOn(w, day, (world, d, i) => world.sf(d, i)),
+    recAt: (c) => membershipAt(w, c, (world, d, i) => world.sf(d, i)),
     sorted: true,
     build(r, t, deleted) {
       const m = r.x;

@@ -1,5 +1,8 @@
 /** Touch schedules shared by Salesforce and Marketo: program memberships, sales tasks. */
 import type { Channel, Program } from './catalog.js';
+import { rec } from './derive.js';
+import type { Rec } from './engine.js';
+import { pack, unpack } from './ids.js';
 import { tag, unit, hash } from './rng.js';
 import type { Millis } from './types.js';
 import type { World } from './world.js';
@@ -118,4 +121,37 @@ export function task(w: World, d: number, i: number, l: number): TaskPlan | null
     deletedAt: (h >>> 8) % 100 < 3 ? w.at(day + 10, 13, d, i, l) : null,
     kind: (h >>> 12) % 4,
   };
+}
+
+/** Whose memberships a table holds: Marketo all people's, Salesforce only those synced to Salesforce. */
+type Members = (w: World, d: number, i: number) => boolean;
+const everyone: Members = () => true;
+
+function membershipRec(c: number, m: Membership): Rec<Membership> {
+  return rec(c, m.created, [m.progressAt, m.successAt], m.removedAt, m);
+}
+
+/** Memberships created on `day` (each person's l-th membership comes MEM[l] days after the person). */
+export function membershipsOn(w: World, day: number, members: Members = everyone): Rec<Membership>[] {
+  const out: Rec<Membership>[] = [];
+  for (let l = 0; l < MEM.length; l++) {
+    const d = day - MEM[l]!;
+    if (d < 0) break;
+    const n = w.count(d);
+    for (let i = 0; i < n; i++) {
+      if (!members(w, d, i)) continue;
+      const m = membership(w, d, i, l);
+      if (m) out.push(membershipRec(pack(day, l, i, 0), m));
+    }
+  }
+  return out;
+}
+
+/** The membership a packed counter names, regenerated without a scan. */
+export function membershipAt(w: World, c: number, members: Members = everyone): Rec<Membership> | undefined {
+  const u = unpack(c);
+  const d = u.day - (MEM[u.a] ?? Infinity);
+  if (!(d >= 0) || u.j !== 0 || u.seq >= w.count(d) || !members(w, d, u.seq)) return undefined;
+  const m = membership(w, d, u.seq, u.a);
+  return m ? membershipRec(c, m) : undefined;
 }

@@ -1,5 +1,6 @@
 import type { SimClock } from '../core/clock.js';
 import type { Millis } from '../dataset/types.js';
+import { localParts, offsetMinutes, offsetText, wallToUtc } from '../core/time-zone.js';
 
 /**
  * The present as Marketo's limits see it: the simulation's clock plus the real
@@ -42,43 +43,17 @@ export class LimitsClock {
   }
 }
 
-const central = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/Chicago',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-function centralParts(ms: Millis): { y: number; m: number; d: number; h: number; mi: number; s: number } {
-  const parts: Record<string, number> = {};
-  for (const part of central.formatToParts(ms)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  return { y: parts.year ?? 0, m: parts.month ?? 0, d: parts.day ?? 0, h: parts.hour ?? 0, mi: parts.minute ?? 0, s: parts.second ?? 0 };
-}
+const CENTRAL = 'America/Chicago';
 
 /** The calendar day in US Central time (CST/CDT), `YYYY-MM-DD`: the unit of Marketo's daily quotas. */
 export function centralDay(ms: Millis): string {
-  const { y, m, d } = centralParts(ms);
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-/** Offset of US Central from UTC at `ms`, in ms (negative: -5 h or -6 h). */
-function centralOffset(ms: Millis): number {
-  const { y, m, d, h, mi, s } = centralParts(ms);
-  return Date.UTC(y, m - 1, d, h, mi, s) - Math.floor(ms / 1000) * 1000;
+  return localParts(ms, offsetMinutes(ms, CENTRAL)).date;
 }
 
 /** The first instant of the next US Central day after `ms`. */
 export function nextCentralMidnight(ms: Millis): Millis {
-  const { y, m, d } = centralParts(ms);
-  const localMidnight = Date.UTC(y, m - 1, d + 1);
-  // The offset at the target may differ from now (DST change that night); settle it in two steps.
-  let guess = localMidnight - centralOffset(ms);
-  guess = localMidnight - centralOffset(guess);
-  return guess;
+  const [y, m, d] = centralDay(ms).split('-').map(Number) as [number, number, number];
+  return wallToUtc(Date.UTC(y, m - 1, d + 1), CENTRAL);
 }
 
 /** The first instant of the US Central day that contains `ms`. */
@@ -92,9 +67,5 @@ export function centralDayStart(ms: Millis): Millis {
 
 /** `YYYY-MM-DDT00:00:00-05:00`: the start of the Central day of `ms`, as usage.json dates its day. */
 export function centralDayIso(ms: Millis): string {
-  const start = centralDayStart(ms);
-  const offset = centralOffset(start) / 60_000;
-  const abs = Math.abs(offset);
-  const sign = offset < 0 ? '-' : '+';
-  return `${centralDay(ms)}T00:00:00${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${centralDay(ms)}T00:00:00${offsetText(offsetMinutes(centralDayStart(ms), CENTRAL))}`;
 }

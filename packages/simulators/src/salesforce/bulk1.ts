@@ -8,13 +8,11 @@
 import { send, sendStream, type RequestContext } from '../core/server.js';
 import type { ScannedRow } from '../dataset/types.js';
 import { bulkPlan, csvPage, entityProblem, isProblem, type CsvFormat } from './bulk-csv.js';
-import type { Catalog } from './catalog.js';
 import { QUERY_TIMEOUT_MESSAGE, SalesforceError, xmlEscape } from './errors.js';
 import { countResult, newEnv, windowDays, type Position, type RunOptions } from './engine.js';
-import { bulkDatetime, type IdFactory } from './format.js';
-import type { Limits } from './limits.js';
+import { bulkDatetime } from './format.js';
 import type { QueryPlan } from './plan.js';
-import type { SalesforceScenario } from './scenario.js';
+import type { Bulk2Deps } from './bulk2.js';
 
 const NS = 'http://www.force.com/2009/06/asyncapi/dataload';
 
@@ -51,15 +49,8 @@ interface Job {
   batches: Batch[];
 }
 
-export interface Bulk1Deps {
-  catalog: Catalog;
-  scenario: SalesforceScenario;
-  ids: IdFactory;
-  limits: Limits;
-  now(): number;
-  historyStart: number;
-  userId: string;
-}
+/** The same services as Bulk 2.0's. */
+export type Bulk1Deps = Bulk2Deps;
 
 export class BulkV1Error extends Error {
   constructor(
