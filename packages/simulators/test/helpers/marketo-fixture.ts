@@ -6,6 +6,7 @@
  */
 import { SimClock } from '../../src/core/clock.js';
 import type { Simulation } from '../../src/core/simulation.js';
+import { companyOf } from './fixture-company.js';
 import { DELETED, type Company, type FieldDef, type Millis, type Row, type ScanOptions, type ScannedRow, type Table } from '../../src/dataset/types.js';
 
 export const ASOF = Date.UTC(2024, 5, 30, 12, 0, 0);
@@ -251,17 +252,7 @@ export function fixtureCompany(): Company {
     arrayTable({ name: 'emails', fields: assetFields, key: 'id', replicationKey: 'updatedAt', createdKey: 'createdAt', rows: assetRows(30, 'Email') }),
     arrayTable({ name: 'landing_pages', fields: assetFields, key: 'id', replicationKey: 'updatedAt', createdKey: 'createdAt', rows: assetRows(25, 'Landing Page') }),
   ];
-  return {
-    seed: 1,
-    scale: 1,
-    start: START,
-    initialAsOf: ASOF,
-    tables: (system) => (system === 'marketo' ? tables : []),
-    table: (system, name) => (system === 'marketo' ? tables.find((table) => table.name === name) : undefined),
-    groundTruth: () => {
-      throw new Error('not in the fixture');
-    },
-  };
+  return companyOf('marketo', tables, { start: START, asOf: ASOF, seed: 1 });
 }
 
 export function fixtureSimulation(): Simulation {

@@ -6,6 +6,7 @@
  */
 import { SimClock } from '../../src/core/clock.js';
 import type { Simulation } from '../../src/core/simulation.js';
+import { companyOf } from './fixture-company.js';
 import { DELETED, type Company, type FieldDef, type Row, type ScanOptions, type ScannedRow, type Table } from '../../src/dataset/types.js';
 
 export const DAY = 86_400_000;
@@ -191,17 +192,7 @@ export function fixtureCompany(options: FixtureOptions = {}): Company {
     new FixtureTable('Task', 'Task', taskFields, tasks),
     new FixtureTable('AccountHistory', 'Account History', historyFields, history, 'CreatedDate', 'CreatedDate'),
   ];
-  return {
-    seed: 7,
-    scale: 0,
-    start: START,
-    initialAsOf: AS_OF,
-    tables: (name) => (name === 'salesforce' ? tables : []),
-    table: (name, table) => (name === 'salesforce' ? tables.find((candidate) => candidate.name === table) : undefined),
-    groundTruth: () => {
-      throw new Error('the fixture has no ground truth');
-    },
-  };
+  return companyOf('salesforce', tables, { start: START, asOf: AS_OF, seed: 7 });
 }
 
 export function fixtureSimulation(options: FixtureOptions = {}): Simulation {

@@ -7,6 +7,7 @@
  */
 import { SimClock } from '../../src/core/clock.js';
 import type { Simulation } from '../../src/core/simulation.js';
+import { companyOf } from './fixture-company.js';
 import { DELETED, type Company, type FieldDef, type Millis, type Row, type ScanOptions, type ScannedRow, type Table } from '../../src/dataset/types.js';
 
 const DAY = 86_400_000;
@@ -177,17 +178,8 @@ export function zuoraFixtureCompany(accounts = 40): { company: Company; info: Fi
     makeTable('Contact', 'Contact', CONTACT_FIELDS, true, contactRecs),
     makeTable('Subscription', 'Subscription', SUBSCRIPTION_FIELDS, false, subscriptionRecs),
   ];
-  const company: Company = {
-    seed: 1,
-    scale: 0,
-    start: FIXTURE_START,
-    initialAsOf: FIXTURE_AS_OF,
-    tables: (system) => (system === 'zuora' ? tables : []),
-    table: (system, name) => (system === 'zuora' ? tables.find((table) => table.name === name) : undefined),
-    groundTruth: () => {
-      throw new Error('the Zuora fixture has no ground truth');
-    },
-  };
+  const company: Company = companyOf('zuora', tables, { start: FIXTURE_START, asOf: FIXTURE_AS_OF, seed: 1 });
+
   return { company, info: { accounts, deletedBefore, deletedAfter, updatedAfter, accountId: (i) => id(1, i) } };
 }
 
