@@ -3,7 +3,8 @@
 // second, and at large scale they stream (the server's memory does not grow with the dataset).
 // Every measurement runs in its own process, and every simulator is the real CLI in a process of
 // its own, so the server's peak RSS (VmHWM) is the server's alone.
-// Usage: node bench/simulators.mjs [--case startup|streaming] [--rows N] [--scales 10,100] [--runs N]
+// Usage: node bench/simulators.mjs [--case startup|streaming] [--rows N] [--scales 100,300] [--runs N]
+//                                  [--reads rest,bulk2,aqua]
 //        (needs `npm run build` first)
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,8 +19,9 @@ const option = (name, fallback) => {
   return at === -1 ? fallback : args[at + 1];
 };
 const rowsWanted = Number(option('rows', 100_000));
-const scales = String(option('scales', '10,100')).split(',').map(Number);
+const scales = String(option('scales', '100,300')).split(',').map(Number);
 const runs = Number(option('runs', 3));
+const reads = String(option('reads', 'rest,bulk2,aqua')).split(',');
 const only = option('case');
 if (only !== undefined && only !== 'startup' && only !== 'streaming') throw new Error(`--case: startup or streaming, got ${only}`);
 
@@ -322,14 +324,18 @@ async function streamingCase() {
   console.log('| scale | read | rows in the table | rows read | seconds to the first page | seconds | rows/s | server peak RSS MB | server RSS after start MB | server CPU s |');
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   const results = {};
-  for (const read of Object.keys(READS)) {
+  for (const read of reads) {
+    if (!READS[read]) throw new Error(`--reads: one of ${Object.keys(READS).join(', ')}, got ${read}`);
     for (const scale of scales) {
       const r = await runChild('streaming', scale, read);
       (results[read] ??= {})[scale] = r;
       console.log(`| ${scale} | ${READS[read].label} | ${fmt(r.tableRows)} | ${fmt(r.rows)} | ${fmt(r.firstPage / 1000, 2)} | ${fmt(r.seconds, 2)} | ${fmt(r.rows / r.seconds)} | ${fmt(r.peakRssMb)} | ${fmt(r.startRssMb)} | ${fmt(r.cpuSeconds, 1)} |`);
     }
   }
-  for (const [table, label] of [['Task', `in-process Table.scan of Task (first ${fmt(rowsWanted)} rows), no server`], ['InvoiceItem', 'in-process Table.scan of InvoiceItem (whole table), no server']]) {
+  const scans = [];
+  if (reads.includes('rest') || reads.includes('bulk2')) scans.push(['Task', `in-process Table.scan of Task (first ${fmt(rowsWanted)} rows), no server`]);
+  if (reads.includes('aqua')) scans.push(['InvoiceItem', 'in-process Table.scan of InvoiceItem (whole table), no server']);
+  for (const [table, label] of scans) {
     for (const scale of scales) {
       const r = await runChild('scan', scale, table);
       console.log(`| ${scale} | ${label} | - | ${fmt(r.rows)} | - | ${fmt(r.seconds, 2)} | ${fmt(r.rows / r.seconds)} | ${fmt(r.peakRssMb)} (this process) | - | - |`);
@@ -338,7 +344,7 @@ async function streamingCase() {
   if (scales.length >= 2) {
     const [low, high] = [scales[0], scales.at(-1)];
     console.log(`\nServer peak RSS, scale ${high} against scale ${low} (the claim: within ~1.3x while the table is ${fmt(high / low)}x bigger):`);
-    for (const read of Object.keys(READS)) {
+    for (const read of reads) {
       const a = results[read][low];
       const b = results[read][high];
       const ratio = b.peakRssMb / a.peakRssMb;

@@ -92,8 +92,9 @@ export class World {
   #held = 0;
   #last1: DayInfo | undefined;
   #last2: DayInfo | undefined;
-  readonly #customers = new DayCache<Customer[]>(1500);
-  readonly #convs = new DayCache<Converters>(1500);
+  // weighed by entries, not days, so that memory stays bounded at any scale
+  readonly #customers = new DayCache<Customer[]>(50_000, (list) => list.length + 1);
+  readonly #convs = new DayCache<Converters>(400_000, (converters) => converters.i.length + 1);
 
   constructor(
     readonly seed: number,

@@ -61,7 +61,8 @@ function zspec<X>(name: ZName, label: string, fields: FieldDef[], s: Pick<Spec<X
 const audit = (r: Rec<unknown>, t: Millis): Row => ({ CreatedById: API_USER, CreatedDate: r.created, UpdatedById: API_USER, UpdatedDate: t });
 
 export function zuoraTables(w: World): Table[] {
-  const custCache = new DayCache<Cust[]>(512);
+  // weighed by customers, not days: a day holds more of them as the scale grows
+  const custCache = new DayCache<Cust[]>(5_000, (list) => list.length + 1);
   const custOn = (X: number): Cust[] =>
     X < 0
       ? []
@@ -359,7 +360,7 @@ export function zuoraTables(w: World): Table[] {
     overpay: number;
     refunded: boolean;
   }
-  const invCache = new DayCache<InvX[]>(128);
+  const invCache = new DayCache<InvX[]>(5_000, (list) => list.length + 1);
   function invoicesOn(day: number): InvX[] {
     if (day < 0) return [];
     return invCache.get(day, () => {
