@@ -11,7 +11,10 @@ rmSync(sdkTarget, { recursive: true, force: true });
 mkdirSync(sdkTarget, { recursive: true });
 cpSync(`${root}schemas/singer`, `${sdkTarget}/singer`, { recursive: true });
 
-const targetPostgres = `${root}packages/target-postgres/schemas`;
-rmSync(targetPostgres, { recursive: true, force: true });
-mkdirSync(`${targetPostgres}/config`, { recursive: true });
-cpSync(`${root}schemas/config/target-postgres.json`, `${targetPostgres}/config/target-postgres.json`);
+// Each connector package gets its own config schema.
+for (const connector of ['target-postgres', 'tap-salesforce']) {
+  const target = `${root}packages/${connector}/schemas`;
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(`${target}/config`, { recursive: true });
+  cpSync(`${root}schemas/config/${connector}.json`, `${target}/config/${connector}.json`);
+}

@@ -1,0 +1,128 @@
+/**
+ * The one way the tap talks to Salesforce. jsforce logs in and renews sessions (auth.ts); the
+ * requests themselves go through the SDK's `requestWithRetry`, which gives retries with backoff
+ * for 5xx/429, timeouts, metrics, the quota budget, and the raw Response, so that headers
+ * (`Sforce-Limit-Info`) can be read and bodies streamed (the Bulk reader needs CSV streams).
+ */
+import {
+  FatalError,
+  parseUsageHeader,
+  quotaBudgetFromPercentages,
+  Redactor,
+  requestWithRetry,
+  type Logger,
+  type QuotaBudget,
+  type RequestContext,
+  type RetryOptions,
+} from '@singer-io-ts/sdk';
+import { login, type Session } from './auth.js';
+import { apiVersion, loadConfigSchema, quotaPercents, type SalesforceConfig } from './config.js';
+import { classifySalesforceResponse, SessionExpiredError } from './errors.js';
+
+export interface RequestOptions {
+  /** Count this call against the quota budget, stopping cleanly before it would be overrun (sync calls). */
+  quota?: boolean;
+  /** Read-only POSTs (composite describe) may be retried like GETs. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** Metric tag; the path with ids replaced by default. */
+  endpoint?: string;
+}
+
+export interface ClientOptions {
+  /** Overrides of the SDK's retry policy (tests shorten the backoff). */
+  retry?: Partial<Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'deadlineMs'>>;
+}
+
+/** Re-authentications allowed for one request: a second 401 right after a fresh login is not an expiry. */
+const MAX_REAUTH = 2;
+
+export class SalesforceClient {
+  readonly version: string;
+  /** Created from the first `Sforce-Limit-Info` seen (every REST response carries it). */
+  quota: QuotaBudget | undefined;
+  readonly #config: SalesforceConfig;
+  readonly #logger: Logger;
+  readonly #redactor: Redactor;
+  readonly #options: ClientOptions;
+  #session: Session | undefined;
+
+  private constructor(config: SalesforceConfig, logger: Logger, options: ClientOptions) {
+    this.#config = config;
+    this.#logger = logger;
+    this.#options = options;
+    this.version = apiVersion(config);
+    // The SDK does not hand its redactor to taps: ours knows the config's secrets and every session token.
+    this.#redactor = Redactor.fromConfig(loadConfigSchema(), config);
+  }
+
+  static async connect(config: SalesforceConfig, logger: Logger, options: ClientOptions = {}): Promise<SalesforceClient> {
+    const client = new SalesforceClient(config, logger, options);
+    client.#session = await login(config, logger, (token) => client.#redactor.addSecret(token));
+    return client;
+  }
+
+  get session(): Session {
+    if (!this.#session) throw new FatalError('not logged in');
+    return this.#session;
+  }
+
+  get instanceUrl(): string {
+    return this.session.instanceUrl();
+  }
+
+  /** `https://host/services/data/vNN.N/<path>` for a relative path, the instance plus a `/services/...` path, or a full URL. */
+  url(path: string): string {
+    if (/^https?:\/\//.test(path)) return path;
+    if (path.startsWith('/services/')) return `${this.instanceUrl}${path}`;
+    return `${this.instanceUrl}/services/data/v${this.version}/${path.replace(/^\/+/, '')}`;
+  }
+
+  /**
+   * A successful Response, body unread. 5xx/429 are retried by the SDK; a 401 renews the session
+   * and replays the request; Salesforce's error codes become the errors of errors.ts.
+   */
+  async request(path: string, init: RequestInit = {}, options: RequestOptions = {}): Promise<Response> {
+    for (let reauth = 0; ; reauth++) {
+      const sentAt = Date.now();
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${this.session.accessToken()}`);
+      if (!headers.has('accept')) headers.set('accept', 'application/json');
+      try {
+        return await requestWithRetry(
+          this.url(path),
+          { ...init, headers },
+          {
+            ...this.#options.retry,
+            logger: this.#logger,
+            redactor: this.#redactor,
+            classify: (response, context) => this.#classify(response, context),
+            ...(options.quota && this.quota ? { quota: this.quota } : {}),
+            ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          },
+        );
+      } catch (error) {
+        if (!(error instanceof SessionExpiredError) || reauth >= MAX_REAUTH) throw error;
+        this.#logger.info(`${error.message}: logging in again`);
+        await this.session.reauthenticate(sentAt);
+      }
+    }
+  }
+
+  async json<T>(path: string, init: RequestInit = {}, options: RequestOptions = {}): Promise<T> {
+    const response = await this.request(path, init, options);
+    return (await response.json()) as T;
+  }
+
+  /** Every response, failed ones included, reports the org's API usage: the budget follows it. */
+  async #classify(response: Response, context: RequestContext): Promise<Error | undefined> {
+    const usage = parseUsageHeader(response.headers.get('sforce-limit-info'));
+    if (usage) {
+      if (this.quota) this.quota.update(usage.used, usage.limit);
+      else this.quota = quotaBudgetFromPercentages({ name: 'Salesforce', limit: usage.limit, used: usage.used, config: quotaPercents(this.#config), logger: this.#logger });
+    }
+    return classifySalesforceResponse(response, context);
+  }
+}

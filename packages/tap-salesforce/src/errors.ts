@@ -1,0 +1,64 @@
+/**
+ * Salesforce's REST errors (`[{"errorCode": ..., "message": ...}]`) turned into the SDK's error
+ * classes, so that the retry helper, the sync loop and the quota stop each see what they handle.
+ */
+import { FatalError, QuotaExhaustedError, RetriableError, type RequestContext } from '@singer-io-ts/sdk';
+
+/** The access token is no longer valid: log in again and replay the request. */
+export class SessionExpiredError extends FatalError {}
+
+/** The query ran too long for its date window: split the window and try the halves. */
+export class QueryTimeoutError extends FatalError {}
+
+/** A `nextRecordsUrl` locator expired or was released: query again from the last row read. */
+export class InvalidLocatorError extends FatalError {}
+
+export interface SalesforceApiError {
+  errorCode: string;
+  message: string;
+}
+
+/** The first error of a Salesforce error body, if the body is one. */
+export function parseApiError(body: string): SalesforceApiError | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    const first = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (first && typeof first === 'object' && typeof (first as SalesforceApiError).errorCode === 'string') {
+      return { errorCode: (first as SalesforceApiError).errorCode, message: String((first as SalesforceApiError).message ?? '') };
+    }
+  } catch {
+    // Not JSON (an HTML error page from a proxy): the status alone decides.
+  }
+  return undefined;
+}
+
+const MAX_BODY = 4096;
+
+/**
+ * Reads the error code of a failed response and returns the error the SDK should act on, or
+ * undefined to let the status decide (5xx and 429 retried, other 4xx fatal).
+ */
+export async function classifySalesforceResponse(response: Response, context: RequestContext): Promise<Error | undefined> {
+  if (response.status < 400) return undefined;
+  const text = (await response.text().catch(() => '')).slice(0, MAX_BODY);
+  const error = parseApiError(text);
+  const where = `${context.method} ${context.url}`;
+  const detail = error ? `${error.errorCode}: ${error.message.trim().split('\n').pop()}` : `HTTP ${response.status}`;
+  if (response.status === 401) return new SessionExpiredError(`${where}: ${detail}`);
+  if (!error) return undefined;
+  switch (error.errorCode) {
+    case 'QUERY_TIMEOUT':
+      return new QueryTimeoutError(`${where}: ${detail}`);
+    case 'INVALID_QUERY_LOCATOR':
+      return new InvalidLocatorError(`${where}: ${detail}`);
+    case 'REQUEST_LIMIT_EXCEEDED':
+      // Too many requests at once clears in seconds; the daily allowance only tomorrow.
+      if (/concurren/i.test(error.message)) return new RetriableError(`${where}: ${detail}`, { status: response.status });
+      return new QuotaExhaustedError(`Salesforce daily API limit reached (${error.message.trim()})`);
+    case 'SERVER_UNAVAILABLE':
+    case 'UNABLE_TO_LOCK_ROW':
+      return new RetriableError(`${where}: ${detail}`, { status: response.status });
+    default:
+      return response.status >= 500 || response.status === 429 ? undefined : new FatalError(`${where} responded HTTP ${response.status}: ${detail}`);
+  }
+}

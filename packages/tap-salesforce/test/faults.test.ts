@@ -1,0 +1,134 @@
+/**
+ * The simulator's fault scenarios: each ends in the same data as a clean run, or in a clean stop
+ * with state from which a rerun completes.
+ */
+import { normalizeState } from '@singer-io-ts/sdk';
+import { runTap, selectStreams } from '@singer-io-ts/sdk/testing';
+import t from 'tap';
+import { configFor, discoverCatalog, fastTap, simIds, startOrg, syncStreams } from './helpers/salesforce.js';
+
+const ids = (records: Array<Record<string, unknown>>) => records.map((r) => String(r.Id)).sort();
+
+for (const login of ['refresh_token', 'oauth_password', 'soap_password', 'client_credentials'] as const) {
+  t.test(`${login}: tokens that die every 3 calls are renewed mid-run, and the data is complete`, async (t) => {
+    const sf = await startOrg(t, { scenario: { tokenLifetimeCalls: 3, maxQueryBatchSize: 50 } });
+    const config = configFor(sf, login);
+    const run = await syncStreams(config, ['Contact', 'Partner_Referral__c']);
+    t.same(ids(run.records('Contact')), simIds(sf, 'Contact'));
+    t.same(ids(run.records('Partner_Referral__c')), simIds(sf, 'Partner_Referral__c'));
+    const logins = login === 'soap_password' ? sf.server.calls('soap.login') : sf.server.calls('oauth.token');
+    t.ok(logins >= 4, `${logins} logins for ${sf.server.calls('queryMore')} pages`);
+    t.ok(run.logLines.some((line) => /INVALID_SESSION_ID: Session expired or invalid: logging in again/.test(line)), 'the expiry is logged');
+    t.ok(sf.server.requests.some((r) => r.status === 401), 'the server did answer 401');
+  });
+}
+
+t.test('a rotated refresh token is used for the rest of the run', async (t) => {
+  const sf = await startOrg(t, { scenario: { tokenLifetimeCalls: 2, rotateRefreshToken: true, maxQueryBatchSize: 50 } });
+  // Discovered with another login: with rotation each refresh revokes the token it used.
+  const catalog = selectStreams(await discoverCatalog(configFor(sf, 'oauth_password')), ['Contact']);
+  const run = await runTap(fastTap(), { config: configFor(sf), catalog });
+  t.same(ids(run.records('Contact')), simIds(sf, 'Contact'));
+  t.ok(sf.server.calls('oauth.token') >= 4, 'several refreshes, each with the token the previous one returned');
+  t.ok(run.logLines.some((line) => /rotated the refresh token/.test(line)), 'the user is told to update the config');
+});
+
+t.test('a refresh token revoked mid-run ends the run with Salesforce\'s reason', async (t) => {
+  const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 50 } });
+  const config = configFor(sf);
+  const catalog = selectStreams(await discoverCatalog(config), ['Contact']);
+  sf.scenario.tokenLifetimeCalls = 4;
+  // The run's own login works; the renewal after the first expiry is refused.
+  sf.server.inject({ route: 'oauth.token', after: 1, times: Infinity, action: { type: 'error', code: 'invalid_grant', message: 'expired access/refresh token' } });
+  await t.rejects(runTap(fastTap(), { config, catalog }), /Salesforce session expired and logging in again \(refresh_token\) failed: expired access\/refresh token/);
+});
+
+t.test('client credentials at the generic login host: refused with Salesforce\'s reason', async (t) => {
+  const sf = await startOrg(t, { scale: 0.01 });
+  await t.rejects(discoverCatalog(configFor(sf, 'client_credentials', { login_url: sf.genericLoginUrl })), /client_credentials\) at .*login\.salesforce\.com failed: request not supported on this domain/);
+});
+
+t.test('a wrong password is a clear login failure, without the password in the message', async (t) => {
+  const sf = await startOrg(t, { scale: 0.01 });
+  const error = await discoverCatalog(configFor(sf, 'soap_password', { password: 'Wrong-Password-123' })).catch((e: Error) => e);
+  t.match(String(error), /soap_password\) at .* failed: INVALID_LOGIN/);
+  t.notMatch(String(error), /Wrong-Password-123/);
+});
+
+t.test('503 and 429 bursts are retried with backoff; the data is complete', async (t) => {
+  const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 50 } });
+  const first = sf.server.inject({ route: 'queryAll', times: 3, action: { type: 'status', status: 503, body: 'Service Unavailable' } });
+  const more = sf.server.inject({ route: 'queryMore', after: 1, times: 2, action: { type: 'status', status: 429, headers: { 'retry-after': '0' }, body: '' } });
+  const run = await syncStreams(configFor(sf), ['Contact']);
+  t.equal(first.fired, 3);
+  t.equal(more.fired, 2);
+  t.same(ids(run.records('Contact')), simIds(sf, 'Contact'));
+  t.equal(run.logLines.filter((line) => /HTTP 503.*retrying/.test(line)).length, 3);
+});
+
+t.test('concurrency 403s (ConcurrentPerOrgLongTxn) are retried', async (t) => {
+  const sf = await startOrg(t);
+  const fault = sf.server.inject({ route: 'queryAll', times: 2, action: { type: 'error', code: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' } });
+  const run = await syncStreams(configFor(sf), ['Partner_Referral__c']);
+  t.equal(fault.fired, 2);
+  t.same(ids(run.records('Partner_Referral__c')), simIds(sf, 'Partner_Referral__c'));
+});
+
+t.test('QUERY_TIMEOUT on wide windows: the window is halved until queries succeed, rows stay in order', async (t) => {
+  const sf = await startOrg(t, { scenario: { queryTimeoutDays: 100 } });
+  const run = await syncStreams(configFor(sf), ['Lead']);
+  const records = run.records('Lead');
+  t.same(ids(records), simIds(sf, 'Lead'), 'every row, once');
+  const keys = records.map((r) => `${r.SystemModstamp} ${r.Id}`);
+  t.same(keys, [...keys].sort(), 'in (SystemModstamp, Id) order across windows');
+  const timeouts = sf.server.requests.filter((r) => r.route === 'queryAll' && r.status === 400).length;
+  const windows = sf.server.requests.filter((r) => r.route === 'queryAll' && r.status === 200).length;
+  t.ok(timeouts >= 3, `${timeouts} timeouts`);
+  t.ok(windows >= 8, `${windows} windows of at most 100 days over two years`);
+  t.ok(run.logLines.some((line) => /QUERY_TIMEOUT on \[.*\); reading it in two halves/.test(line)));
+  t.equal(normalizeState(run.finalState).bookmarks.Lead?.replication_key_value, records.at(-1)?.SystemModstamp);
+});
+
+t.test('a lost query locator: the query is sent again from the last row received', async (t) => {
+  const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 50 } });
+  const fault = sf.server.inject({ route: 'queryMore', after: 4, action: { type: 'error', code: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' } });
+  const run = await syncStreams(configFor(sf), ['Lead']);
+  t.equal(fault.fired, 1);
+  const records = ids(run.records('Lead'));
+  t.equal(new Set(records).size, records.length, 'no row twice');
+  t.same(records, simIds(sf, 'Lead'), 'no row lost');
+  t.equal(sf.server.calls('queryAll'), 2, 'one query again, from the last row');
+});
+
+t.test('the daily limit reached mid-run (403 REQUEST_LIMIT_EXCEEDED): clean stop with state, rerun completes', async (t) => {
+  const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 50 } });
+  const config = configFor(sf);
+  const tap = fastTap();
+  const catalog = selectStreams(await discoverCatalog(config), ['Lead', 'Contact']);
+  sf.server.inject({ route: 'queryMore', after: 3, action: { type: 'error', code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' } });
+  const first = await runTap(tap, { config, catalog });
+  t.match(first.summary.stoppedEarly, /daily API limit reached \(TotalRequests Limit exceeded.\)/);
+  const state = normalizeState(first.finalState);
+  t.equal(state.currently_syncing, 'Contact', 'names the object to resume');
+  t.type(state.bookmarks.Contact?.last_id, 'string');
+  const second = await runTap(tap, { config, catalog, state: first.finalState });
+  t.notOk(second.summary.stoppedEarly);
+  const contacts = [...first.records('Contact'), ...second.records('Contact')].map((r) => String(r.Id));
+  t.equal(new Set(contacts).size, contacts.length);
+  t.same(contacts.sort(), simIds(sf, 'Contact'));
+  t.same(ids(second.records('Lead')), simIds(sf, 'Lead'), 'the object not reached in the first run comes in the second');
+});
+
+t.test('quota_percent_total: a run that would pass the share stops before its first query', async (t) => {
+  // Discovery and the run's describe leave the org at exactly 80 % used.
+  const sf = await startOrg(t, { scenario: { dailyApiLimit: 10_000, apiRequestsUsed: 7_997 } });
+  const config = configFor(sf, 'refresh_token', { quota_percent_total: 80 });
+  const run = await syncStreams(config, ['Account']);
+  t.match(run.summary.stoppedEarly, /usage would reach 800\d of 10000, past the 80% allowed in total/);
+  t.equal(sf.server.calls('queryAll'), 0, 'no query sent');
+  t.equal(run.records('Account').length, 0);
+  t.ok(run.finalState, 'state is still emitted');
+  sf.scenario.dailyApiLimit = 100_000;
+  const rerun = await syncStreams(config, ['Account'], run.finalState);
+  t.same(ids(rerun.records('Account')), simIds(sf, 'Account'), 'completes once the quota allows');
+});
