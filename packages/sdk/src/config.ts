@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.js';
 import type { Logger } from './logging.js';
 import type { JsonSchema } from './protocol/messages.js';
@@ -143,4 +144,24 @@ function levenshtein(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+const configSchemas = new Map<string, JsonSchema>();
+
+/**
+ * A connector's config schema, read once: the package's own copy (`schemas/config/<name>.json`,
+ * made at build time, what a published package has), else the repository's `schemas/config/`
+ * for a checkout that has not been built. `moduleUrl` is the `import.meta.url` of a module one
+ * level below the package root (`dist/*.js`).
+ */
+export function readConfigSchema(moduleUrl: string, name: string): JsonSchema {
+  const cached = configSchemas.get(name);
+  if (cached) return cached;
+  const file = `config/${name}.json`;
+  const candidates = [new URL(`../schemas/${file}`, moduleUrl), new URL(`../../../schemas/${file}`, moduleUrl)];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`${name} config schema not found (looked for ${candidates.map((url) => fileURLToPath(url)).join(', ')})`);
+  const schema = JSON.parse(readFileSync(found, 'utf8')) as JsonSchema;
+  configSchemas.set(name, schema);
+  return schema;
 }

@@ -16,6 +16,7 @@ import {
   type RetryOptions,
 } from '@singer-io-ts/sdk';
 import { login, type Session } from './auth.js';
+import { fetchTransport, type BulkTransport } from './bulk2/index.js';
 import { apiVersion, loadConfigSchema, quotaPercents, type SalesforceConfig } from './config.js';
 import { classifySalesforceResponse, SessionExpiredError } from './errors.js';
 
@@ -46,6 +47,7 @@ export class SalesforceClient {
   readonly #redactor: Redactor;
   readonly #options: ClientOptions;
   #session: Session | undefined;
+  #bulk: BulkTransport | undefined;
 
   private constructor(config: SalesforceConfig, logger: Logger, options: ClientOptions) {
     this.#config = config;
@@ -69,6 +71,22 @@ export class SalesforceClient {
 
   get instanceUrl(): string {
     return this.session.instanceUrl();
+  }
+
+  /**
+   * Bulk API 2.0 requests over this client's session: the same access token and instance, and a
+   * 401 INVALID_SESSION_ID renews the session through the same login the REST requests use (a
+   * renewal in progress is shared).
+   */
+  get bulkTransport(): BulkTransport {
+    this.#bulk ??= fetchTransport({
+      instanceUrl: () => this.instanceUrl,
+      getToken: () => this.session.accessToken(),
+      refreshToken: () => this.session.reauthenticate(Date.now()),
+      ...(this.#options.retry ? { retry: this.#options.retry } : {}),
+      logger: this.#logger,
+    });
+    return this.#bulk;
   }
 
   /** `https://host/services/data/vNN.N/<path>` for a relative path, the instance plus a `/services/...` path, or a full URL. */

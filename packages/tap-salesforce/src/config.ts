@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { JsonSchema } from '@singer-io-ts/sdk';
+import { readConfigSchema, type JsonSchema } from '@singer-io-ts/sdk';
 
 export type ApiType = 'REST' | 'BULK' | 'AUTO';
 
@@ -24,6 +22,7 @@ export type SalesforceConfig = {
   quota_percent_total?: number;
   quota_percent_per_run?: number;
   lookback_window?: number;
+  bulk_threshold_rows?: number;
   streams_to_discover?: string[];
   max_workers?: number;
   state_message_frequency?: number;
@@ -52,6 +51,13 @@ export function lookbackSeconds(config: SalesforceConfig): number {
   return Math.max(0, config.lookback_window ?? 0);
 }
 
+export const DEFAULT_BULK_THRESHOLD_ROWS = 50_000;
+
+/** AUTO reads an object through Bulk API 2.0 when its window matches more rows than this. */
+export function bulkThresholdRows(config: SalesforceConfig): number {
+  return Math.max(0, config.bulk_threshold_rows ?? DEFAULT_BULK_THRESHOLD_ROWS);
+}
+
 /** Quota shares with the schema's defaults (80 % in total, 25 % per run, as the Singer taps have). */
 export function quotaPercents(config: SalesforceConfig): { quota_percent_total: number; quota_percent_per_run: number } {
   return { quota_percent_total: config.quota_percent_total ?? 80, quota_percent_per_run: config.quota_percent_per_run ?? 25 };
@@ -60,18 +66,7 @@ export function quotaPercents(config: SalesforceConfig): { quota_percent_total: 
 /** Documented CI variables of the origin document, on top of `TAP_SALESFORCE_<KEY>`. */
 export const ENV_ALIASES: Record<string, string> = { SFDC_URL: 'login_url', SFDC_USERNAME: 'username', SFDC_PASSWORD: 'password' };
 
-const SCHEMA_FILE = 'config/tap-salesforce.json';
-// The package copy (made by scripts/sync-schemas.mjs at build time) is what a published package
-// has; the repository's own file serves a checkout that has not been built yet.
-const CANDIDATES = [new URL(`../schemas/${SCHEMA_FILE}`, import.meta.url), new URL(`../../../schemas/${SCHEMA_FILE}`, import.meta.url)];
-
-let schema: JsonSchema | undefined;
-
 /** The JSON Schema of the config, read once. */
 export function loadConfigSchema(): JsonSchema {
-  if (schema) return schema;
-  const file = CANDIDATES.find((candidate) => existsSync(candidate));
-  if (!file) throw new Error(`tap-salesforce config schema not found (looked for ${CANDIDATES.map((url) => fileURLToPath(url)).join(', ')})`);
-  schema = JSON.parse(readFileSync(file, 'utf8')) as JsonSchema;
-  return schema;
+  return readConfigSchema(import.meta.url, 'tap-salesforce');
 }

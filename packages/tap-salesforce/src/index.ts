@@ -1,9 +1,11 @@
 import { isStreamSelected, readPackageVersion, runTapCli, Tap, type Logger, type StreamDefinition, type StreamsOptions } from '@singer-io-ts/sdk';
 import { SalesforceClient, type ClientOptions } from './client.js';
-import { ENV_ALIASES, loadConfigSchema, lookbackSeconds, maxWorkers, type SalesforceConfig } from './config.js';
+import { bulkThresholdRows, ENV_ALIASES, loadConfigSchema, lookbackSeconds, maxWorkers, type SalesforceConfig } from './config.js';
 import { describeGlobal, describeObjects } from './streams/describe.js';
 import { objectStream } from './streams/factory.js';
-import { chooseReader } from './streams/reader.js';
+import { autoReaders, chooseReader } from './streams/reader.js';
+import { restReader } from './streams/rest-reader.js';
+import { unsupportedReason } from './streams/support.js';
 import type { WindowOptions } from './streams/windows.js';
 
 export type { SalesforceConfig } from './config.js';
@@ -13,6 +15,8 @@ export type { QueryReader, QueryRequest, RawRow } from './streams/reader.js';
 export interface TapSalesforceOptions {
   client?: ClientOptions;
   window?: WindowOptions;
+  /** Bulk API 2.0 job polling (tests shorten it); 1 s doubling to 30 s by default. */
+  bulkPollIntervalMs?: { initial: number; max: number };
 }
 
 export class TapSalesforce extends Tap<SalesforceConfig> {
@@ -43,9 +47,20 @@ export class TapSalesforce extends Tap<SalesforceConfig> {
     const chosen = catalog ? catalog.streams.filter(isStreamSelected).map((entry) => entry.tap_stream_id) : config.streams_to_discover;
     const names = chosen ?? (await describeGlobal(client));
     const describes = await describeObjects(client, names, { workers: maxWorkers(config), logger, strict: chosen !== undefined });
-    const reader = chooseReader(config.api_type, logger);
-    const deps = { client, reader, lookbackSeconds: lookbackSeconds(config), ...(this.#options.window ? { window: this.#options.window } : {}) };
-    return describes.map((object) => objectStream(object, deps));
+    const readerOptions = {
+      thresholdRows: bulkThresholdRows(config),
+      ...(this.#options.bulkPollIntervalMs ? { pollIntervalMs: this.#options.bulkPollIntervalMs } : {}),
+      ...(this.#options.window?.now ? { now: this.#options.window.now } : {}),
+    };
+    const apiType = config.api_type ?? 'AUTO';
+    const shared = apiType === 'AUTO' ? restReader : chooseReader(apiType, readerOptions);
+    // AUTO decides per object, and only for a sync: discovery reads no rows.
+    const perObject =
+      apiType === 'AUTO' && catalog
+        ? await autoReaders(client, describes.filter((object) => unsupportedReason(object) === undefined), { ...readerOptions, workers: maxWorkers(config), logger })
+        : undefined;
+    const common = { client, lookbackSeconds: lookbackSeconds(config), ...(this.#options.window ? { window: this.#options.window } : {}) };
+    return describes.map((object) => objectStream(object, { ...common, reader: perObject?.get(object.name) ?? shared }));
   }
 
   override async testConnection(config: SalesforceConfig, { logger }: StreamsOptions): Promise<string> {

@@ -33,7 +33,13 @@ export function soqlString(value: string): string {
  * The tie-breaker is a conjunct beside the `>=` bound (not an OR around it) so that the server
  * can still seek to `from` instead of scanning the object.
  */
-export function buildSoql(spec: QuerySpec): string {
+export function buildSoql(spec: QuerySpec, options: { orderBy?: boolean } = {}): string {
+  const where = whereClause(spec);
+  const order = options.orderBy === false ? '' : ` ORDER BY ${spec.replicationKey ? `${spec.replicationKey}, Id` : 'Id'}`;
+  return `SELECT ${spec.fields.join(', ')} FROM ${spec.object}${where}${order}`;
+}
+
+function whereClause(spec: QuerySpec): string {
   const { replicationKey: key, window } = spec;
   const where: string[] = [];
   if (key) {
@@ -43,6 +49,5 @@ export function buildSoql(spec: QuerySpec): string {
   } else if (window.afterId !== undefined) {
     where.push(`Id > ${soqlString(window.afterId)}`);
   }
-  const order = key ? `${key}, Id` : 'Id';
-  return `SELECT ${spec.fields.join(', ')} FROM ${spec.object}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`;
+  return where.length ? ` WHERE ${where.join(' AND ')}` : '';
 }

@@ -87,12 +87,13 @@ t.test('--test and the CI environment variables', async (t) => {
   t.match(none.stderr, /no login configured/);
 });
 
-t.test('api_type BULK says it falls back to REST and still syncs', async (t) => {
+t.test('api_type BULK reads through Bulk API 2.0 jobs', async (t) => {
   const sf = await startOrg(t, { scale: 0.01 });
   const dir = tempDir();
   const config = writeJson(dir, 'config.json', { ...configFor(sf), api_type: 'BULK', streams_to_discover: ['User'] });
   const result = await runCli(['--config', config]);
   t.equal(result.code, 0, result.stderr);
-  t.match(result.stderr, /api_type BULK: the Bulk API 2\.0 reader is not available in this version; reading through REST/);
+  t.ok(sf.server.calls('bulk2.create') >= 1, 'a Bulk job');
+  t.equal(sf.server.calls('queryAll'), 0, 'no REST query');
   t.same(parseLines(result.stdout).filter((m) => m.type === 'RECORD').map((m) => m.record.Id).sort(), simIds(sf, 'User'));
 });

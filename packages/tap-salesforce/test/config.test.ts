@@ -10,13 +10,13 @@ const spec: ConfigSpec = { schema: tap.configSchema, envPrefix: tap.envPrefix, e
 t.test('every key of the issue, with its default; secrets marked secret', async (t) => {
   const properties = tap.configSchema.properties ?? {};
   t.same(Object.keys(properties).sort(), [
-    'api_type', 'api_version', 'client_id', 'client_secret', 'instance_url', 'login_url', 'lookback_window', 'max_workers', 'password',
+    'api_type', 'api_version', 'bulk_threshold_rows', 'client_id', 'client_secret', 'instance_url', 'login_url', 'lookback_window', 'max_workers', 'password',
     'private_key', 'quota_percent_per_run', 'quota_percent_total', 'refresh_token', 'security_token', 'start_date', 'streams_to_discover', 'username',
   ]);
   const secrets = Object.entries(properties).filter(([, p]) => p.secret === true).map(([name]) => name).sort();
   t.same(secrets, ['client_secret', 'password', 'private_key', 'refresh_token', 'security_token']);
   const { config } = loadConfig([writeJson(tempDir(), 'c.json', { refresh_token: 'r', client_id: 'c' })], spec, { env: {} });
-  t.match(config, { login_url: 'https://login.salesforce.com', api_version: '62.0', api_type: 'AUTO', quota_percent_total: 80, quota_percent_per_run: 25, lookback_window: 0, max_workers: 8 });
+  t.match(config, { login_url: 'https://login.salesforce.com', api_version: '62.0', api_type: 'AUTO', bulk_threshold_rows: 50_000, quota_percent_total: 80, quota_percent_per_run: 25, lookback_window: 0, max_workers: 8 });
 });
 
 t.test('SFDC_URL, SFDC_USERNAME, SFDC_PASSWORD and TAP_SALESFORCE_* fill the config; secrets are redacted', async (t) => {

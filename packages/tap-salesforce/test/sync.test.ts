@@ -66,7 +66,7 @@ t.test('deleted rows come through queryAll with _sdc_deleted_at = their SystemMo
   t.ok(run.records('Lead').filter((r) => r.IsDeleted === false).every((r) => r._sdc_deleted_at === null), 'live rows carry null');
 });
 
-t.test('stops inside 405 rows sharing one SystemModstamp resume exactly: none lost, none repeated', async (t) => {
+t.test('stops inside 405 rows sharing one SystemModstamp resume exactly: none lost, none repeated (api_type AUTO, the default: an object read through REST keeps its bookmark moving mid-object)', async (t) => {
   // 50-row pages, 4 query calls per run: runs stop cleanly on the quota, mid-object.
   const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 50, dailyApiLimit: 1000 } });
   const config = configFor(sf, 'refresh_token', { quota_percent_per_run: 0.4 });

@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { JsonSchema } from '@singer-io-ts/sdk';
+import { readConfigSchema, type JsonSchema } from '@singer-io-ts/sdk';
 
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -40,18 +38,7 @@ export type TargetPostgresConfig = {
   remove_nul_bytes?: boolean;
 };
 
-const SCHEMA_FILE = 'config/target-postgres.json';
-// The package copy (made by scripts/sync-schemas.mjs at build time) is what a published package
-// has; the repository's own file serves a checkout that has not been built yet.
-const CANDIDATES = [new URL(`../schemas/${SCHEMA_FILE}`, import.meta.url), new URL(`../../../schemas/${SCHEMA_FILE}`, import.meta.url)];
-
-let schema: JsonSchema | undefined;
-
 /** The JSON Schema of the config, read once. */
 export function loadConfigSchema(): JsonSchema {
-  if (schema) return schema;
-  const file = CANDIDATES.find((candidate) => existsSync(candidate));
-  if (!file) throw new Error(`target-postgres config schema not found (looked for ${CANDIDATES.map((url) => fileURLToPath(url)).join(', ')})`);
-  schema = JSON.parse(readFileSync(file, 'utf8')) as JsonSchema;
-  return schema;
+  return readConfigSchema(import.meta.url, 'target-postgres');
 }

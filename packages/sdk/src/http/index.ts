@@ -11,5 +11,5 @@ export {
   type ResponseClassifier,
 } from './request.js';
 export { parseRetryAfter, rateLimitResetHint, type RetryHintParser, type ResetHeaderUnit } from './retry-after.js';
-export { withRetry, backoffDelayMs, RetriesExhaustedError, type RetryOptions, type RetryInfo, type RetryStopReason } from './retry.js';
+export { withRetry, backoffDelayMs, sleepFor, RetriesExhaustedError, type RetryOptions, type RetryInfo, type RetryStopReason } from './retry.js';
 export { redactUrl, endpointName } from './url.js';

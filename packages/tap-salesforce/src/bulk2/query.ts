@@ -3,7 +3,7 @@
  * results page by page with `?locator=`, each page parsed as a stream, yielding typed records as the
  * consumer pulls. The job is deleted at the end, whichever way the end comes.
  */
-import { errorMessage, isTransientNetworkError, type Logger } from '@singer-io-ts/sdk';
+import { errorMessage, isTransientNetworkError, sleepFor, type Logger } from '@singer-io-ts/sdk';
 import { convertersFor, type EmptyStringPolicy, type FieldSpec } from './convert.js';
 import { csvRows } from './csv.js';
 import {
@@ -331,20 +331,3 @@ export function normaliseVersion(version: string | number): string {
   return text.includes('.') ? text : `${text}.0`;
 }
 
-function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -18,7 +18,23 @@ export function toIsoDatetime(value: unknown): unknown {
   return Number.isNaN(time) ? value : new Date(time).toISOString();
 }
 
-const identity: Converter = (value) => value;
+/**
+ * Text as both readers give it: NUL characters removed. The Bulk CSV parser drops them (they
+ * cannot be told apart from stream damage, and Postgres text cannot hold them), so REST text
+ * drops them too and a row reads the same whichever API served it.
+ */
+const NUL = '\u0000';
+const withoutNul = (text: string): string => (text.includes(NUL) ? text.replaceAll(NUL, '') : text);
+
+const text: Converter = (value) => (typeof value === 'string' ? withoutNul(value) : value);
+
+/** Compound values (address, location): their text components likewise. */
+const compound: Converter = (value) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (!entries.some(([, part]) => typeof part === 'string' && part.includes(NUL))) return value;
+  return Object.fromEntries(entries.map(([key, part]) => [key, typeof part === 'string' ? withoutNul(part) : part]));
+};
 
 const toBoolean: Converter = (value) => {
   if (typeof value !== 'string') return value;
@@ -43,7 +59,7 @@ const emptyIsNull: Converter = (value) => (value === '' ? null : value);
 
 const toText: Converter = (value) => {
   if (value === null || value === undefined) return null;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return withoutNul(typeof value === 'object' ? JSON.stringify(value) : String(value));
 };
 
 export function converterFor(field: FieldDescribe): Converter {
@@ -67,7 +83,10 @@ export function converterFor(field: FieldDescribe): Converter {
       return emptyIsNull;
     case 'anyType':
       return toText;
+    case 'address':
+    case 'location':
+      return compound;
     default:
-      return identity;
+      return text;
   }
 }

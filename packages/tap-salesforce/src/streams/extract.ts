@@ -80,6 +80,10 @@ export async function* extractRecords(plan: ExtractPlan, context: Context): Asyn
   const deletedAt = fields.deletedFrom;
   const extractedAt = new Date().toISOString();
   const sorted = plan.reader.sorted;
+  // Unsorted readers: the highest replication key value read and the highest Id among its rows,
+  // the exact resume position once the object is read whole (see the end).
+  let maxKey: string | undefined;
+  let maxIdAtKey: string | undefined;
 
   for await (const row of readWindow(plan.client, plan.reader, base, spec, plan.window)) {
     const record: TapRecord = {};
@@ -91,7 +95,24 @@ export async function* extractRecords(plan: ExtractPlan, context: Context): Asyn
     // Saved before the record goes out, so the STATE that covers it carries its Id. Only a
     // sorted reader has a position: an unsorted one's bookmark moves at the end of the object.
     if (sorted) context.saveBookmark(key ? { last_id: String(row.Id) } : { full_table_last_id: String(row.Id) });
+    else if (key) {
+      const value = record[key] ?? toIsoDatetime(row[key]);
+      if (typeof value === 'string') {
+        const id = String(row.Id);
+        if (maxKey === undefined || value > maxKey) [maxKey, maxIdAtKey] = [value, id];
+        else if (value === maxKey && id > maxIdAtKey!) maxIdAtKey = id;
+      }
+    }
     yield record;
+  }
+  if (!sorted && key && maxKey !== undefined) {
+    // The SDK moves an unsorted stream's bookmark to the highest value once it is complete;
+    // every row at that value has been read, so the next run resumes after the highest of their
+    // Ids (or the previous run's, for rows at an unchanged bookmark).
+    const { bookmark } = context;
+    const previous = bookmark.replication_key === key && bookmark.replication_key_value === maxKey && typeof bookmark.last_id === 'string' ? bookmark.last_id : undefined;
+    const startedAt = bookmark.replication_key === key && typeof bookmark.replication_key_value === 'string' ? bookmark.replication_key_value : undefined;
+    if (startedAt === undefined || maxKey >= startedAt) context.saveBookmark({ last_id: previous !== undefined && previous > maxIdAtKey! ? previous : maxIdAtKey });
   }
   // The object is done: a full table starts over next time, and a lookback re-reads with `>=`.
   if (!key) context.saveBookmark({ full_table_last_id: undefined });

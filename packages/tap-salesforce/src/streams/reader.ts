@@ -1,8 +1,8 @@
 /**
  * The seam between a stream and the API that reads its rows. A reader runs one SOQL query and
  * yields its rows, keyed by field name, fetching more only as they are pulled. The REST reader is
- * the only one so far; a Bulk API 2.0 reader plugs in by implementing `QueryReader` and being
- * returned from `chooseReader`.
+ * one, bulk-reader.ts the other (Bulk API 2.0, with REST for what Bulk cannot serve); `chooseReader`
+ * picks one per run from `api_type`.
  *
  * Contract for readers:
  * - Rows are plain objects of field name → value; values may be JSON values (REST) or CSV
@@ -16,9 +16,10 @@
  */
 import type { Logger } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
-import type { ApiType } from '../config.js';
 import type { QuerySpec } from '../soql.js';
 import type { FieldDescribe, ObjectDescribe } from './describe.js';
+import { DEFAULT_BULK_THRESHOLD_ROWS } from '../config.js';
+import { bulkReader, type BulkReaderOptions } from './bulk-reader.js';
 import { restReader } from './rest-reader.js';
 
 export type RawRow = Record<string, unknown>;
@@ -43,10 +44,35 @@ export interface QueryReader {
   read(client: SalesforceClient, request: QueryRequest): AsyncIterable<RawRow>;
 }
 
-/** The reader for a run (called once per run); `BULK` and `AUTO` wait for the Bulk API 2.0 reader and use REST meanwhile. */
-export function chooseReader(apiType: ApiType | undefined, logger: Logger): QueryReader {
-  if (apiType !== undefined && apiType !== 'REST') {
-    logger.warn(`api_type ${apiType}: the Bulk API 2.0 reader is not available in this version; reading through REST`);
-  }
-  return restReader;
+/** The reader of every object for `REST` and `BULK`; AUTO decides per object (`autoReaders`). */
+export function chooseReader(apiType: 'REST' | 'BULK', options: BulkReaderOptions = {}): QueryReader {
+  return apiType === 'BULK' ? bulkReader(options) : restReader;
+}
+
+/**
+ * AUTO for a sync, decided per object before its stream is made: objects with more rows than
+ * the threshold get the Bulk reader, the others REST. Deciding here rather than on the first
+ * window keeps REST objects sorted, so their bookmark still advances mid-object and a stopped
+ * run resumes inside them; only Bulk objects move their bookmark once they are done.
+ */
+export async function autoReaders(
+  client: SalesforceClient,
+  objects: readonly ObjectDescribe[],
+  options: BulkReaderOptions & { workers: number; logger: Logger },
+): Promise<Map<string, QueryReader>> {
+  const bulk = bulkReader(options);
+  const threshold = options.thresholdRows ?? DEFAULT_BULK_THRESHOLD_ROWS;
+  const readers = new Map<string, QueryReader>();
+  const queue = [...objects];
+  const worker = async (): Promise<void> => {
+    for (let object = queue.shift(); object; object = queue.shift()) {
+      const soql = `SELECT COUNT() FROM ${object.name}`;
+      const count = await client.json<{ totalSize: number }>(`query?q=${encodeURIComponent(soql)}`, {}, { quota: true, endpoint: 'query' });
+      const large = count.totalSize > threshold;
+      options.logger.info(`${object.name}: ${count.totalSize} rows (bulk_threshold_rows ${threshold}): ${large ? 'Bulk API 2.0' : 'REST'}`);
+      readers.set(object.name, large ? bulk : restReader);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.workers, objects.length)) }, worker));
+  return readers;
 }

@@ -36,9 +36,9 @@ export function configFor(sf: SalesforceSimulator, login: Login = 'refresh_token
   return { ...common, ...Object.fromEntries(keys[login].map((key) => [key, all[key]])), ...extra };
 }
 
-/** A tap whose retries wait milliseconds, not seconds. */
+/** A tap whose retries and Bulk job polls wait milliseconds, not seconds. */
 export function fastTap(): TapSalesforce {
-  return new TapSalesforce({ client: { retry: { baseDelayMs: 5, maxDelayMs: 20 } } });
+  return new TapSalesforce({ client: { retry: { baseDelayMs: 5, maxDelayMs: 20 } }, bulkPollIntervalMs: { initial: 5, max: 20 } });
 }
 
 export async function discoverCatalog(config: SalesforceConfig): Promise<Catalog> {

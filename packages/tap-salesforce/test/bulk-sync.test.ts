@@ -1,0 +1,112 @@
+/** api_type BULK and AUTO: the Bulk API 2.0 reader wired into the sync, against the simulator. */
+import { normalizeState } from '@singer-io-ts/sdk';
+import t from 'tap';
+import type { SalesforceConfig } from '../src/index.js';
+import { bulkPlan } from '../src/streams/bulk-reader.js';
+import type { FieldDescribe, ObjectDescribe } from '../src/streams/describe.js';
+import { configFor, simIds, simRows, startOrg, syncStreams } from './helpers/salesforce.js';
+
+const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Campaign', 'CampaignMember', 'OpportunityContactRole', 'User', 'Partner_Referral__c'];
+const BULK_ORG = { scale: 0.1, scenario: { bulkPageSize: 300 } };
+
+type Row = Record<string, unknown>;
+const byId = (rows: Row[]) => [...rows].sort((a, b) => (String(a.Id) < String(b.Id) ? -1 : String(a.Id) > String(b.Id) ? 1 : 0));
+const bulk = (sf: { tapConfig: unknown } & Parameters<typeof configFor>[0], extra: Partial<SalesforceConfig> = {}) => configFor(sf, 'refresh_token', { api_type: 'BULK', ...extra });
+
+t.test('BULK yields exactly the records REST does, deletes and compound fields included, and resumes incrementally', async (t) => {
+  const sf = await startOrg(t, BULK_ORG);
+  const rest = await syncStreams(configFor(sf), OBJECTS);
+  const queryAllBefore = sf.server.calls('queryAll');
+  const run = await syncStreams(bulk(sf), OBJECTS);
+  t.equal(sf.server.calls('queryAll'), queryAllBefore, 'no REST query in the BULK run');
+  t.ok(sf.server.calls('bulk2.create') >= OBJECTS.length, `${sf.server.calls('bulk2.create')} Bulk jobs`);
+  t.ok(sf.server.calls('bulk2.results') > OBJECTS.length, 'results read in several pages');
+  for (const object of OBJECTS) {
+    const got = byId(run.records(object));
+    t.equal(got.length, simRows(sf, object).length, `${object}: every row (${got.length})`);
+    t.same(got, byId(rest.records(object)), `${object}: the same records as REST`);
+  }
+  const account = run.records('Account').find((r) => r.BillingAddress !== null);
+  t.type(account?.BillingAddress, 'object', 'compound address composed from its components');
+  const deleted = run.records('Lead').filter((r) => r.IsDeleted === true);
+  t.ok(deleted.length > 0);
+  for (const record of deleted) t.equal(record._sdc_deleted_at, record.SystemModstamp);
+  t.match(run.records('Lead')[0]!.SystemModstamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  t.ok(run.logLines.every((line) => !/reading through REST/.test(line)), 'no fallback');
+
+  const bookmark = normalizeState(run.finalState).bookmarks.Lead!;
+  t.equal(bookmark.replication_key_value, normalizeState(rest.finalState).bookmarks.Lead!.replication_key_value, 'the bookmark REST ends on');
+  t.type(bookmark.last_id, 'string', 'with the Id that ends the object at that value');
+
+  sf.simulation.clock.advanceDays(30);
+  const second = await syncStreams(bulk(sf), ['Lead'], run.finalState);
+  const expected = simRows(sf, 'Lead').filter((row) => new Date(row.SystemModstamp as number).toISOString() > String(bookmark.replication_key_value));
+  t.same(second.records('Lead').map((r) => r.Id).sort(), expected.map((r) => String(r.Id)).sort(), 'the increment: exactly the rows changed since');
+  const third = await syncStreams(bulk(sf), ['Lead'], second.finalState);
+  t.equal(third.records('Lead').length, 0, 'nothing changed: nothing extracted');
+});
+
+t.test('AUTO reads a large object through Bulk and a small one through REST', async (t) => {
+  const sf = await startOrg(t, BULK_ORG);
+  const small = simRows(sf, 'Campaign').length;
+  const large = simRows(sf, 'CampaignMember').length;
+  t.ok(large > small);
+  const config = configFor(sf, 'refresh_token', { api_type: 'AUTO', bulk_threshold_rows: small });
+
+  let [jobs, queries] = [sf.server.calls('bulk2.create'), sf.server.calls('queryAll')];
+  const big = await syncStreams(config, ['CampaignMember']);
+  t.equal(big.records('CampaignMember').length, large);
+  t.ok(sf.server.calls('bulk2.create') > jobs, 'CampaignMember: Bulk');
+  t.equal(sf.server.calls('queryAll'), queries, 'CampaignMember: no REST query');
+
+  [jobs, queries] = [sf.server.calls('bulk2.create'), sf.server.calls('queryAll')];
+  const little = await syncStreams(config, ['Campaign']);
+  t.same(little.records('Campaign').map((r) => r.Id).sort(), simIds(sf, 'Campaign'));
+  t.equal(sf.server.calls('bulk2.create'), jobs, 'Campaign: no Bulk job');
+  t.ok(sf.server.calls('queryAll') > queries, 'Campaign: REST');
+});
+
+t.test('objects Bulk refuses are read through REST, with one warning naming the object and the reason', async (t) => {
+  const sf = await startOrg(t, { ...BULK_ORG, scenario: { ...BULK_ORG.scenario, bulkUnsupportedObjects: ['Lead'] } });
+  const queries = sf.server.calls('queryAll');
+  const run = await syncStreams(bulk(sf), ['Lead', 'Contact']);
+  t.same(run.records('Lead').map((r) => r.Id).sort(), simIds(sf, 'Lead'));
+  t.same(run.records('Contact').map((r) => r.Id).sort(), simIds(sf, 'Contact'));
+  t.ok(sf.server.calls('queryAll') > queries, 'Lead through REST');
+  const warnings = run.logLines.filter((line) => /reading through REST instead of Bulk/.test(line));
+  t.equal(warnings.length, 1, 'one warning');
+  t.match(warnings[0], /Lead: .*INVALIDENTITY/);
+});
+
+t.test('what Bulk cannot select: compounds become their components, binary fields go to REST', async (t) => {
+  const field = (name: string, type: string, compoundFieldName?: string): FieldDescribe => ({ name, type, ...(compoundFieldName ? { compoundFieldName } : {}) }) as FieldDescribe;
+  const fields = [field('Id', 'id'), field('BillingStreet', 'textarea', 'BillingAddress'), field('BillingStateCode', 'picklist', 'BillingAddress'), field('BillingState', 'string', 'BillingAddress'), field('BillingAddress', 'address'), field('Body', 'base64'), field('Loc__Latitude__s', 'double', 'Loc__c'), field('Loc__c', 'location')];
+  const object = { name: 'X', fields } as unknown as ObjectDescribe;
+  const plan = bulkPlan(object, [fields[0]!, fields[4]!, fields[7]!]);
+  if ('reason' in plan) throw new Error(plan.reason);
+  t.same(plan.fields.map((f) => f.name), ['Id', 'BillingStreet', 'BillingStateCode', 'BillingState', 'Loc__Latitude__s'], 'components selected, compounds not');
+  t.same(plan.compounds[0]!.components, [{ key: 'street', field: 'BillingStreet' }, { key: 'stateCode', field: 'BillingStateCode' }, { key: 'state', field: 'BillingState' }]);
+  t.same(plan.compounds[1]!.keys, ['latitude', 'longitude']);
+  t.match(bulkPlan(object, [fields[0]!, fields[5]!]), { reason: /binary \(base64\) field Body/ });
+  t.match(bulkPlan({ name: 'Y', fields: [fields[4]!] } as unknown as ObjectDescribe, [fields[4]!]), { reason: /compound field BillingAddress has no component/ });
+});
+
+t.test('a Bulk QUERY_TIMEOUT halves the window until jobs succeed, with the right rows', async (t) => {
+  const sf = await startOrg(t, { ...BULK_ORG, scenario: { ...BULK_ORG.scenario, queryTimeoutDays: 100 } });
+  const run = await syncStreams(bulk(sf), ['Lead']);
+  t.same(run.records('Lead').map((r) => r.Id).sort(), simIds(sf, 'Lead'));
+  t.equal(new Set(run.records('Lead').map((r) => r.Id)).size, run.records('Lead').length, 'no row twice');
+  t.ok(sf.server.calls('bulk2.create') > 2, `${sf.server.calls('bulk2.create')} jobs`);
+  t.equal(sf.server.calls('queryAll'), 0, 'all through Bulk');
+  t.ok(run.logLines.some((line) => /QUERY_TIMEOUT on \[.*\); reading it in two halves/.test(line)));
+});
+
+t.test('a failed Bulk job is tried in halves, then read through REST', async (t) => {
+  const sf = await startOrg(t, { ...BULK_ORG, scenario: { ...BULK_ORG.scenario, bulkJobOutcome: 'Failed' } });
+  const rest = await syncStreams(configFor(sf), ['Lead', 'Account']);
+  const run = await syncStreams(bulk(sf), ['Lead', 'Account']);
+  for (const object of ['Lead', 'Account']) t.same(byId(run.records(object)), byId(rest.records(object)), `${object}: the REST records`);
+  t.equal(sf.server.calls('bulk2.create'), 6, 'per object: one job, then one per half');
+  t.ok(run.logLines.some((line) => /Lead: Bulk API 2.0 job failed on .*trying it again in two halves/.test(line)));
+  t.equal(run.logLines.filter((line) => /Lead: Bulk API 2.0 job failed again on .*reading that window through REST/.test(line)).length, 2);
+});
