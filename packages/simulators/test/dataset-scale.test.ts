@@ -1,25 +1,25 @@
 /**
- * Size and speed at the default scale: the tables the taps' paging logic
- * depends on are big enough, one Salesforce table has more than 2,000 rows
- * sharing one SystemModstamp, and the company starts fast.
+ * Size at the default scale: the tables the taps' paging logic depends on are
+ * big enough, one Salesforce table has more than 2,000 rows sharing one
+ * SystemModstamp. Tables are lazy: a first page of a company of millions of
+ * rows comes without generating the rest (start-up time is measured in
+ * bench/simulators.mjs, not asserted here).
  */
 import t from 'tap';
 import { createCompany } from '../src/dataset/index.js';
 
-const started = performance.now();
 const company = createCompany({ scale: 1 });
-const createMs = performance.now() - started;
 const asOf = company.initialAsOf;
 
-t.test('createCompany is cheap and the first page is quick', async (t) => {
-  t.ok(createMs < 1000, `createCompany took ${createMs.toFixed(1)} ms`);
-  const t0 = performance.now();
+t.test('the first page of a table comes without generating the rest of it', async (t) => {
   let n = 0;
   for (const _ of company.table('salesforce', 'Account')!.scan({ asOf })) if (++n >= 2000) break;
-  const ms = performance.now() - t0;
   t.ok(n > 500, `${n} accounts`);
-  // Generous bound: the machine running the tests may be busy; the report gives unloaded figures.
-  t.ok(ms < 3000, `first page of Account took ${ms.toFixed(0)} ms`);
+  // Scale 1000 holds millions of rows; an eager table would not get here within the test's timeout.
+  const huge = createCompany({ scale: 1000 });
+  let first = 0;
+  for (const _ of huge.table('salesforce', 'Account')!.scan({ asOf: huge.initialAsOf })) if (++first >= 2000) break;
+  t.equal(first, 2000, 'a first page of 2,000 accounts at scale 1000');
 });
 
 t.test('CampaignMember and Task have more than 10,000 rows; every table is non-empty', async (t) => {

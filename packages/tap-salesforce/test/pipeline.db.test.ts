@@ -3,7 +3,7 @@
  * then an incremental one after the simulated org lived on (new rows, changes, deletes), and the
  * tables compared with the simulator's data each time.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { connect, freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
 import { compareWithSimulator, runPipeline } from './helpers/pipeline.js';
 import { configFor, discoverCatalog, startOrg, tempDir, writeJson } from './helpers/salesforce.js';
@@ -25,6 +25,14 @@ async function targetConfig(t: Parameters<typeof freshSchema>[0], dir: string): 
   return { file: writeJson(dir, 'target.json', config), schema };
 }
 
+/** Every object's table equals the simulator's rows (deletes included). */
+async function checkTables(t: Test, db: Parameters<typeof compareWithSimulator>[0], schema: string, sf: Parameters<typeof compareWithSimulator>[2], label: string): Promise<void> {
+  for (const object of OBJECTS) {
+    const diff = await compareWithSimulator(db, schema, sf, object);
+    t.same({ missing: diff.missing.slice(0, 5), extra: diff.extra.slice(0, 5), mismatches: diff.mismatches }, { missing: [], extra: [], mismatches: [] }, `${label}: ${object} (${diff.rows} rows, ${diff.deleted} deleted)`);
+  }
+}
+
 t.test('full then incremental sync into Postgres equals the simulated org, deletes included', async (t) => {
   const sf = await startOrg(t, { scale: 0.1 });
   const dir = tempDir();
@@ -34,12 +42,7 @@ t.test('full then incremental sync into Postgres equals the simulated org, delet
   const target = await targetConfig(t, dir);
   const db = await connect(t);
 
-  const check = async (label: string) => {
-    for (const object of OBJECTS) {
-      const diff = await compareWithSimulator(db, target.schema, sf, object);
-      t.same({ missing: diff.missing.slice(0, 5), extra: diff.extra.slice(0, 5), mismatches: diff.mismatches }, { missing: [], extra: [], mismatches: [] }, `${label}: ${object} (${diff.rows} rows, ${diff.deleted} deleted)`);
-    }
-  };
+  const check = (label: string) => checkTables(t, db, target.schema, sf, label);
 
   const full = await runPipeline(['--config', config, '--catalog', catalog], target.file);
   t.equal(full.tap.code, 0, full.tap.stderr);
@@ -95,12 +98,7 @@ t.test('api_type BULK: full then incremental sync into Postgres equals the simul
   const catalog = writeJson(dir, 'catalog.json', selectStreams(await discoverCatalog(tapConfig), OBJECTS));
   const target = await targetConfig(t, dir);
   const db = await connect(t);
-  const check = async (label: string) => {
-    for (const object of OBJECTS) {
-      const diff = await compareWithSimulator(db, target.schema, sf, object);
-      t.same({ missing: diff.missing.slice(0, 5), extra: diff.extra.slice(0, 5), mismatches: diff.mismatches }, { missing: [], extra: [], mismatches: [] }, `${label}: ${object} (${diff.rows} rows, ${diff.deleted} deleted)`);
-    }
-  };
+  const check = (label: string) => checkTables(t, db, target.schema, sf, label);
 
   const full = await runPipeline(['--config', config, '--catalog', catalog], target.file);
   t.equal(full.tap.code, 0, full.tap.stderr);
