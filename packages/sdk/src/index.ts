@@ -17,4 +17,5 @@ export * from './about.js';
 export * from './cli.js';
 export * from './stream-maps/index.js';
 export * from './http/index.js';
+export * from './csv.js';
 export { readPackageVersion } from './package-version.js';

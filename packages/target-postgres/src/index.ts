@@ -58,3 +58,8 @@ export class TargetPostgres extends Target<TargetPostgresConfig> {
 export async function main(): Promise<void> {
   await runTargetCli(new TargetPostgres());
 }
+
+// The connection rules (config keys, libpq and CI variables, SSL) for other tools that talk to the
+// same warehouse: bizops-metrics and bizops use them so one config file serves all three.
+export { connectClient, createPool, resolveConnection, schemaFromTapName, targetSchemaFor, type ConnectedClient, type ResolvedConnection } from './client.js';
+export type { TargetPostgresConfig } from './config-schema.js';

@@ -107,15 +107,6 @@ export class Bulk2ResultError extends Bulk2Error {
 }
 
 /** Malformed CSV, from the streaming parser. `row` counts from 1 and includes the header row. */
-export class CsvParseError extends Error {
-  readonly row: number;
-  constructor(message: string, row: number) {
-    super(`${message} (CSV row ${row})`);
-    this.name = 'CsvParseError';
-    this.row = row;
-  }
-}
-
 const QUERY_TIMEOUT = /QUERY_TIMEOUT|running for too long/i;
 
 /** Whether a job errorMessage (or REST error text) says the query timed out. */

@@ -66,7 +66,6 @@ export {
   type FetchTransportOptions,
 } from './transport.js';
 export { converterFor, convertersFor, fieldSpecsFromSchema, valueTypeFromSchema, type BulkValueType, type FieldSpec, type EmptyStringPolicy, type Converter } from './convert.js';
-export { CsvRowParser, csvRows, type CsvOptions, type ByteSource } from './csv.js';
 export {
   Bulk2Error,
   Bulk2ApiError,
@@ -75,7 +74,6 @@ export {
   Bulk2JobAbortedError,
   Bulk2JobTimeoutError,
   Bulk2ResultError,
-  CsvParseError,
   isQueryTimeout,
   isQueryTimeoutMessage,
 } from './errors.js';

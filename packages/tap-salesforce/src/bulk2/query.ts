@@ -3,9 +3,8 @@
  * results page by page with `?locator=`, each page parsed as a stream, yielding typed records as the
  * consumer pulls. The job is deleted at the end, whichever way the end comes.
  */
-import { errorMessage, isTransientNetworkError, sleepFor, type Logger } from '@singer-io-ts/sdk';
+import { CsvParseError, csvRows, errorMessage, isTransientNetworkError, sleepFor, type Logger } from '@singer-io-ts/sdk';
 import { convertersFor, type EmptyStringPolicy, type FieldSpec } from './convert.js';
-import { csvRows } from './csv.js';
 import {
   Bulk2ApiError,
   Bulk2Error,
@@ -14,7 +13,6 @@ import {
   Bulk2JobTimeoutError,
   Bulk2QueryTimeoutError,
   Bulk2ResultError,
-  CsvParseError,
   isQueryTimeoutMessage,
 } from './errors.js';
 import { bodyExcerpt, type BulkTransport } from './transport.js';

@@ -1,5 +1,6 @@
 /**
- * A small streaming RFC 4180 parser for Bulk API results. Text goes in chunk by chunk, rows come out
+ * A small streaming RFC 4180 parser for the CSV exports of SaaS bulk APIs (Salesforce Bulk 2.0,
+ * Zuora AQuA, Marketo Bulk Extract). Text goes in chunk by chunk, rows come out
  * as soon as they are complete, so a page of any size costs the memory of one chunk plus one row.
  *
  * Handles: quoted fields with embedded delimiters, newlines (LF, CRLF) and doubled quotes; records
@@ -12,7 +13,15 @@
  * An empty line is a record with one empty field (it is one, for a one-column result whose null
  * was written as nothing); callers with more columns can skip it.
  */
-import { CsvParseError } from './errors.js';
+/** A CSV body that cannot be parsed; `row` is the 1-based record where it went wrong. */
+export class CsvParseError extends Error {
+  readonly row: number;
+  constructor(message: string, row: number) {
+    super(`${message} (CSV row ${row})`);
+    this.name = 'CsvParseError';
+    this.row = row;
+  }
+}
 
 const QUOTE = 34;
 const LF = 10;
