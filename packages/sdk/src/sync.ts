@@ -80,21 +80,66 @@ export async function sync<C extends Config>(tap: Tap<C>, options: SyncOptions<C
 
   const summary: SyncSummary = { streams: [], state };
   const frequency = Number(config.state_message_frequency ?? tap.stateMessageFrequency);
-  for (const stream of planned) {
-    if (signal.aborted) break;
-    try {
-      summary.streams.push(await syncStream(tap, stream, { ...options, state, signal, frequency }));
-    } catch (error) {
-      if (!(error instanceof QuotaExhaustedError)) throw error;
-      logger.warn(`stopping before the quota runs out: ${error.message}; the next run resumes from the state just emitted`);
-      summary.stoppedEarly = error.message;
-      break;
+  const workers = Math.max(1, Math.min(planned.length, Math.floor(tap.maxParallelStreams(config))));
+  // One stream's quota stop or failure stops the others at their next record, each leaving a
+  // STATE that covers what it wrote.
+  // The reason is a QuotaExhaustedError, so that a request the abort cuts short ends its stream
+  // as a clean stop too.
+  const stop = new AbortController();
+  const stopAll = (why: unknown) => {
+    if (!stop.signal.aborted) stop.abort(why instanceof QuotaExhaustedError ? why : new QuotaExhaustedError(`stopped: ${why instanceof Error ? why.message : String(why ?? 'aborted')}`));
+  };
+  const onAbort = () => stopAll(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const tracker = new SyncingTracker(state);
+  const queue = [...planned];
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    for (let stream = queue.shift(); stream && !stop.signal.aborted; stream = queue.shift()) {
+      try {
+        summary.streams.push(await syncStream(tap, stream, { ...options, state, signal: stop.signal, frequency, tracker }));
+      } catch (error) {
+        if (error instanceof QuotaExhaustedError) {
+          if (!summary.stoppedEarly) logger.warn(`stopping before the quota runs out: ${error.message}; the next run resumes from the state just emitted`);
+          summary.stoppedEarly ??= error.message;
+        } else failure ??= { error };
+        stopAll(error);
+      }
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
+  if (failure) throw failure.error;
   if (!summary.stoppedEarly) state.currently_syncing = null;
   await writer.writeState(state);
   await writer.flush();
   return summary;
+}
+
+/**
+ * `currently_syncing` with streams in parallel: the earliest-started stream still running, or one
+ * that stopped early, so the next run resumes it first.
+ */
+class SyncingTracker {
+  readonly #state: TapState;
+  readonly #open: string[] = [];
+  constructor(state: TapState) {
+    this.#state = state;
+  }
+  started(name: string): void {
+    this.#open.push(name);
+    this.#update();
+  }
+  finished(name: string): void {
+    this.#open.splice(this.#open.indexOf(name), 1);
+    this.#update();
+  }
+  #update(): void {
+    this.#state.currently_syncing = this.#open[0] ?? null;
+  }
 }
 
 function planStreams<C extends Config>(definitions: StreamDefinition<C>[], catalog: Catalog | undefined): PlannedStream<C>[] {
@@ -125,6 +170,7 @@ interface StreamRunOptions<C extends Config> extends SyncOptions<C> {
   state: TapState;
   signal: AbortSignal;
   frequency: number;
+  tracker: SyncingTracker;
 }
 
 async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C>, options: StreamRunOptions<C>): Promise<StreamSummary> {
@@ -133,7 +179,14 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
   const name = definition.name;
   const started = performance.now();
   const bookmark: StreamBookmark = (state.bookmarks[name] ??= {});
-  state.currently_syncing = name;
+  // What the stream saves before yielding a record reaches the shared state only when this stream
+  // emits STATE, after that record is written: another stream's STATE must not cover it earlier.
+  let saved: StreamBookmark = {};
+  const applySaved = () => {
+    Object.assign(bookmark, saved);
+    saved = {};
+  };
+  options.tracker.started(name);
 
   const schemaMessage: SchemaMessage = { type: 'SCHEMA', stream: name, schema: stream.schema, key_properties: definition.keyProperties, ...(replicationKey ? { bookmark_properties: [replicationKey] } : {}) };
   for (const message of mapper && !mapper.isIdentity ? mapper.mapSchema(schemaMessage) : [schemaMessage]) await writer.write(message);
@@ -171,11 +224,12 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
     replicationKey,
     startingValue,
     bookmark: structuredClone(bookmark),
-    saveBookmark: (values) => Object.assign(bookmark, values),
+    saveBookmark: (values) => Object.assign(saved, values),
     signal: options.signal,
   };
 
   const emitState = async () => {
+    applySaved();
     if (replicationKey) {
       if (sorted && lastValue !== undefined) setBookmark(bookmark, replicationKey, lastValue);
       else if (!sorted && maxValue !== undefined) bookmark.progress_markers = { replication_key: replicationKey, replication_key_value: maxValue };
@@ -221,7 +275,7 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
       sinceState += 1;
       progress.tick(count);
       if (sinceState >= options.frequency) await emitState();
-      if (options.signal.aborted) throw new QuotaExhaustedError(`stopped: ${String(options.signal.reason ?? 'aborted')}`);
+      if (options.signal.aborted) throw options.signal.reason instanceof QuotaExhaustedError ? options.signal.reason : new QuotaExhaustedError(`stopped: ${String(options.signal.reason ?? 'aborted')}`);
     }
   } catch (error) {
     if (error instanceof QuotaExhaustedError) await emitState();
@@ -232,6 +286,7 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
     if (skipped > 0) logger.warn(`stream "${name}": ${skipped} records skipped by stream maps`);
   }
 
+  applySaved();
   if (replicationKey) {
     const previous = bookmark.replication_key === replicationKey ? bookmark.replication_key_value : undefined;
     const finalValue = previous === undefined || (maxValue !== undefined && compareReplicationValues(maxValue, previous) > 0) ? maxValue : previous;
@@ -243,7 +298,7 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
     bookmark.initial_full_table_complete = true;
     delete bookmark.version;
   }
-  state.currently_syncing = null;
+  options.tracker.finished(name);
   await writer.writeState(state);
   const seconds = (performance.now() - started) / 1000;
   logger.metric('timer', 'sync_duration', Number(seconds.toFixed(3)), { stream: name, status: 'succeeded' });

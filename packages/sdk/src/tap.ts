@@ -20,6 +20,15 @@ export abstract class Tap<C extends Config = Config> extends Connector<C> {
   /** Records of a sorted stream between two STATE messages. */
   readonly stateMessageFrequency: number = 10_000;
 
+  /**
+   * How many streams sync at once. Their messages interleave on stdout, which Singer allows; each
+   * stream's STATE still only covers records already written. Taps whose source serves parallel
+   * reads well (one query per object) return their worker setting here.
+   */
+  maxParallelStreams(_config: C): number {
+    return 1;
+  }
+
   /** The streams this tap offers for this config; discovered ones may depend on the source. */
   abstract streams(config: C, options: StreamsOptions): Promise<StreamDefinition<C>[]> | StreamDefinition<C>[];
 

@@ -85,6 +85,12 @@ export class SalesforceClient {
       refreshToken: () => this.session.reauthenticate(Date.now()),
       ...(this.#options.retry ? { retry: this.#options.retry } : {}),
       logger: this.#logger,
+      // Bulk calls count against the same daily limit as REST ones; deleting a finished or
+      // abandoned job is cleanup the quota guard must not stop.
+      beforeRequest: (method) => {
+        if (method !== 'DELETE') this.quota?.consume();
+      },
+      onResponse: (response) => this.#followUsage(response),
     });
     return this.#bulk;
   }
@@ -136,11 +142,14 @@ export class SalesforceClient {
 
   /** Every response, failed ones included, reports the org's API usage: the budget follows it. */
   async #classify(response: Response, context: RequestContext): Promise<Error | undefined> {
-    const usage = parseUsageHeader(response.headers.get('sforce-limit-info'));
-    if (usage) {
-      if (this.quota) this.quota.update(usage.used, usage.limit);
-      else this.quota = quotaBudgetFromPercentages({ name: 'Salesforce', limit: usage.limit, used: usage.used, config: quotaPercents(this.#config), logger: this.#logger });
-    }
+    this.#followUsage(response);
     return classifySalesforceResponse(response, context);
+  }
+
+  #followUsage(response: Response): void {
+    const usage = parseUsageHeader(response.headers.get('sforce-limit-info'));
+    if (!usage) return;
+    if (this.quota) this.quota.update(usage.used, usage.limit);
+    else this.quota = quotaBudgetFromPercentages({ name: 'Salesforce', limit: usage.limit, used: usage.used, config: quotaPercents(this.#config), logger: this.#logger });
   }
 }

@@ -33,6 +33,11 @@ export class TapSalesforce extends Tap<SalesforceConfig> {
     this.#options = options;
   }
 
+  /** Objects sync in parallel: each is its own query (or Bulk job), so they do not contend. */
+  override maxParallelStreams(config: SalesforceConfig): number {
+    return maxWorkers(config);
+  }
+
   /** A logged-in client. Each run (discovery, sync) has its own: its quota budget counts that run's calls. */
   client(config: SalesforceConfig, logger: Logger): Promise<SalesforceClient> {
     return SalesforceClient.connect(config, logger, this.#options.client);

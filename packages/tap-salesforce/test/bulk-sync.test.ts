@@ -110,3 +110,23 @@ t.test('a failed Bulk job is tried in halves, then read through REST', async (t)
   t.ok(run.logLines.some((line) => /Lead: Bulk API 2.0 job failed on .*trying it again in two halves/.test(line)));
   t.equal(run.logLines.filter((line) => /Lead: Bulk API 2.0 job failed again on .*reading that window through REST/.test(line)).length, 2);
 });
+
+t.test('Bulk calls count against the quota: the run stops cleanly before the share per run, jobs cleaned up', async (t) => {
+  const sf = await startOrg(t, { scale: 0.1, scenario: { bulkPageSize: 50, dailyApiLimit: 10_000 } });
+  const objects = ['Lead', 'CampaignMember'];
+  const pagesNeeded = objects.reduce((pages, object) => pages + Math.ceil(simRows(sf, object).length / 50), 0);
+  // 0.3 % of 10,000: 30 calls for this run, fewer than the result pages alone.
+  const first = await syncStreams(bulk(sf, { quota_percent_per_run: 0.3, max_workers: 1 }), objects);
+  t.match(first.summary.stoppedEarly, /this run's usage would reach 31 calls, past the 0.3% of 10000 allowed per run/);
+  const bulkCalls = ['bulk2.create', 'bulk2.poll', 'bulk2.results'].reduce((sum, route) => sum + sf.server.calls(route), 0);
+  t.ok(bulkCalls <= 30, `${bulkCalls} Bulk calls sent, within the 30 allowed`);
+  t.ok(sf.server.calls('bulk2.results') < pagesNeeded, 'stopped part way through the results');
+  t.equal(sf.server.calls('bulk2.delete'), sf.server.calls('bulk2.create'), 'every job deleted, the stopped one included');
+
+  const second = await syncStreams(bulk(sf), objects, first.finalState);
+  t.notOk(second.summary.stoppedEarly);
+  for (const object of objects) {
+    const ids = new Set([...first.records(object), ...second.records(object)].map((r) => String(r.Id)));
+    t.same([...ids].sort(), simIds(sf, object), `${object}: complete across the two runs`);
+  }
+});

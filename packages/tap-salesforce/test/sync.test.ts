@@ -156,3 +156,25 @@ t.test('FULL_TABLE: Id order, ACTIVATE_VERSION around it, an interrupted table r
   t.equal(done.full_table_last_id, undefined, 'the next full table starts over');
   t.equal(done.initial_full_table_complete, true);
 });
+
+t.test('objects sync in parallel up to max_workers, each complete and resumable', async (t) => {
+  const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 200 } });
+  const objects = ['Account', 'Contact', 'Lead', 'CampaignMember'];
+  const recordOrder = (run: Awaited<ReturnType<typeof syncStreams>>) => run.messages.flatMap((m) => (m.type === 'RECORD' ? [m.stream] : []));
+  const switches = (order: string[]) => order.filter((name, i) => i > 0 && name !== order[i - 1]).length;
+
+  const parallel = await syncStreams(configFor(sf, 'refresh_token', { max_workers: 4 }), objects);
+  const order = recordOrder(parallel);
+  t.ok(switches(order) > objects.length, `records of the ${objects.length} objects interleave (${switches(order)} switches)`);
+  for (const object of objects) t.same(ids(parallel.records(object)), simIds(sf, object), `${object}: every row once`);
+  const final = normalizeState(parallel.finalState);
+  t.equal(final.currently_syncing, null);
+  t.same(Object.keys(final.bookmarks).sort(), [...objects].sort());
+
+  const serial = await syncStreams(configFor(sf, 'refresh_token', { max_workers: 1 }), objects);
+  t.equal(switches(recordOrder(serial)), objects.length - 1, 'max_workers 1: one object after another');
+});
+
+function ids(records: Array<Record<string, unknown>>): string[] {
+  return records.map((r) => String(r.Id)).sort();
+}

@@ -60,6 +60,13 @@ export interface FetchTransportOptions {
   logger?: Pick<Logger, 'warn' | 'info' | 'debug'>;
   /** Default: global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Called before each attempt is sent; may throw (a quota budget that would be overrun stops
+   * the run before the call is spent).
+   */
+  beforeRequest?: (method: BulkHttpMethod) => void;
+  /** Sees every response (its headers; the body is the caller's), e.g. to follow `Sforce-Limit-Info`. */
+  onResponse?: (response: Response) => void;
 }
 
 /** Statuses retried for GET and DELETE. */
@@ -112,6 +119,7 @@ export function fetchTransport(options: FetchTransportOptions): BulkTransport {
       const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
       let response: Response;
       try {
+        options.beforeRequest?.(method);
         response = await doFetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal });
       } catch (error) {
         if (init.signal?.aborted) throw error;
@@ -129,6 +137,7 @@ export function fetchTransport(options: FetchTransportOptions): BulkTransport {
       } finally {
         clearTimeout(timer);
       }
+      options.onResponse?.(response);
       if (retryStatuses.has(response.status)) {
         const excerpt = await bodyExcerpt(response);
         throw new RetriableHttpError({
