@@ -130,3 +130,14 @@ t.test('Bulk calls count against the quota: the run stops cleanly before the sha
     t.same([...ids].sort(), simIds(sf, object), `${object}: complete across the two runs`);
   }
 });
+
+t.test("the org's daily Bulk query jobs used up: the rest is read through REST, complete", async (t) => {
+  const sf = await startOrg(t, { scale: 0.1, scenario: { bulkPageSize: 300, dailyBulkV2QueryJobs: 2 } });
+  const objects = ['Account', 'Contact', 'Lead', 'Opportunity'];
+  const run = await syncStreams(bulk(sf, { max_workers: 1 }), objects);
+  t.notOk(run.summary.stoppedEarly);
+  for (const object of objects) t.same(run.records(object).map((r) => String(r.Id)).sort(), simIds(sf, object), `${object}: every row`);
+  t.equal(sf.server.calls('bulk2.create'), 3, 'two jobs, then the refused one; no further attempts');
+  t.ok(sf.server.calls('queryAll') >= 2, 'the other objects through REST');
+  t.equal(run.logLines.filter((line) => /reading through REST instead of Bulk API 2.0: .*(LIMIT_EXCEEDED|daily Bulk API limit)/.test(line)).length, 2, 'each object moved to REST says why');
+});

@@ -55,6 +55,15 @@ t.test('a wrong password is a clear login failure, without the password in the m
   t.notMatch(String(error), /Wrong-Password-123/);
 });
 
+t.test('an expired password or a missing security token: a login failure that says so', async (t) => {
+  const sf = await startOrg(t, { scale: 0.01, scenario: { passwordExpired: true } });
+  const expired = await discoverCatalog(configFor(sf, 'soap_password')).catch((e: Error) => e);
+  t.match(String(expired), /soap_password\) at .* failed: .*password.*expired/i);
+  sf.scenario.passwordExpired = false;
+  const noToken = await discoverCatalog(configFor(sf, 'soap_password', { security_token: '' })).catch((e: Error) => e);
+  t.match(String(noToken), /soap_password\) at .* failed: INVALID_LOGIN/);
+});
+
 t.test('503 and 429 bursts are retried with backoff; the data is complete', async (t) => {
   const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 50 } });
   const first = sf.server.inject({ route: 'queryAll', times: 3, action: { type: 'status', status: 503, body: 'Service Unavailable' } });

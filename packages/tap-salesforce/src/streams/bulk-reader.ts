@@ -93,11 +93,15 @@ function describeWindow(window: QueryWindow): string {
 }
 
 const jobFailed = (error: unknown) => error instanceof Bulk2JobFailedError || error instanceof Bulk2JobAbortedError;
-const refused = (error: unknown): error is Bulk2ApiError => error instanceof Bulk2ApiError && (error.errorCode === 'INVALIDENTITY' || error.errorCode === 'API_ERROR');
+/** What Bulk will not do that REST can: objects it does not support, or no Bulk jobs left today. */
+const refused = (error: unknown): error is Bulk2ApiError =>
+  error instanceof Bulk2ApiError && (error.errorCode === 'INVALIDENTITY' || error.errorCode === 'API_ERROR' || error.errorCode === 'LIMIT_EXCEEDED');
 
 export function bulkReader(options: BulkReaderOptions): QueryReader {
   const now = options.now ?? Date.now;
   const choices = new Map<string, Choice>();
+  /** Set once the org's daily Bulk query jobs are used up: every later object goes to REST. */
+  let bulkExhausted: string | undefined;
 
   const toRest = (request: QueryRequest, reason: string): Choice => {
     const choice: Choice = { api: 'REST' };
@@ -109,6 +113,7 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
   const choose = async (client: SalesforceClient, request: QueryRequest): Promise<Choice> => {
     const known = choices.get(request.object.name);
     if (known) return known;
+    if (bulkExhausted) return toRest(request, bulkExhausted);
     const plan = bulkPlan(request.object, request.fields);
     if ('reason' in plan) return toRest(request, plan.reason);
     choices.set(request.object.name, { api: 'BULK' });
@@ -156,6 +161,7 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
         if (yielded) throw error;
         if (isQueryTimeout(error)) throw new QueryTimeoutError(`${name}: Bulk API 2.0 job failed: ${errorMessage(error)}`, { cause: error });
         if (refused(error)) {
+          if (error.errorCode === 'LIMIT_EXCEEDED') bulkExhausted = `the org's daily Bulk API limit is reached (${errorMessage(error)})`;
           toRest(request, `Bulk API 2.0 refused the query (${error.errorCode}: ${errorMessage(error)})`);
           yield* restReader.read(client, request);
           return;
