@@ -1,4 +1,5 @@
 import { readPackageVersion, runTargetCli, Target, type Logger, type TargetRun } from '@singer-io-ts/sdk';
+import v8 from 'node:v8';
 import type pg from 'pg';
 import { createPool, resolveConnection } from './client.js';
 import { loadConfigSchema, type TargetPostgresConfig } from './config-schema.js';
@@ -56,7 +57,20 @@ export class TargetPostgres extends Target<TargetPostgresConfig> {
 }
 
 export async function main(): Promise<void> {
+  keepYoungGenerationSmall();
   await runTargetCli(new TargetPostgres());
+}
+
+/**
+ * Most of the target's peak RSS is V8's young generation, which doubles whenever many objects
+ * survive a scavenge (parsed records waiting for their batch do). Keeping it at its initial size
+ * costs about 10% more CPU and brings peak RSS from ~175 MB to ~135 MB (bench/README.md). The
+ * growth factor is the one heap flag that still takes effect once the process runs; whoever sets
+ * a semi-space flag in NODE_OPTIONS decides for themselves.
+ */
+function keepYoungGenerationSmall(): void {
+  const flags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
+  if (!/semi[-_]space/.test(flags)) v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 // The connection rules (config keys, libpq and CI variables, SSL) for other tools that talk to the
