@@ -1,35 +1,9 @@
-/** Smart campaigns (batch, trigger and drip types), static lists, deleted leads. */
+/** Deleted leads, from the "Delete Lead" activities. */
 import type { StreamDefinition } from '@singer-io-ts/sdk';
 import { startDate, type MarketoConfig } from '../config.js';
 import { recordConverter, toIsoDatetime } from './convert.js';
-import { activityPages, tokenPages } from './paging.js';
-import { BOOLEAN, DATETIME, INTEGER, OBJECT, TEXT, objectSchema, type StreamDeps } from './support.js';
-
-const CAMPAIGN = objectSchema({
-  id: { type: 'integer' },
-  name: TEXT,
-  description: TEXT,
-  type: TEXT,
-  isTrigger: BOOLEAN,
-  isRequestable: BOOLEAN,
-  isActive: BOOLEAN,
-  active: BOOLEAN,
-  programId: INTEGER,
-  programName: TEXT,
-  workspaceName: TEXT,
-  createdAt: DATETIME,
-  updatedAt: DATETIME,
-});
-
-const LIST = objectSchema({
-  id: { type: 'integer' },
-  name: TEXT,
-  description: TEXT,
-  programName: TEXT,
-  workspaceName: TEXT,
-  createdAt: DATETIME,
-  updatedAt: DATETIME,
-});
+import { activityPages } from './paging.js';
+import { DATETIME, INTEGER, OBJECT, TEXT, objectSchema, type StreamDeps } from './support.js';
 
 const DELETED_LEAD = objectSchema({
   id: { type: 'integer' },
@@ -41,32 +15,6 @@ const DELETED_LEAD = objectSchema({
   primaryAttributeValue: TEXT,
   attributes: OBJECT,
 });
-
-export function campaignsStream(deps: StreamDeps): StreamDefinition<MarketoConfig> {
-  return {
-    name: 'campaigns',
-    keyProperties: ['id'],
-    schema: CAMPAIGN,
-    metadata: { label: 'Smart campaigns' },
-    async *records(context) {
-      const convert = recordConverter(CAMPAIGN, context.selectedProperties, context.logger);
-      for await (const item of tokenPages(deps.client, 'campaigns.json', context.signal)) yield convert(item);
-    },
-  };
-}
-
-export function listsStream(deps: StreamDeps): StreamDefinition<MarketoConfig> {
-  return {
-    name: 'lists',
-    keyProperties: ['id'],
-    schema: LIST,
-    metadata: { label: 'Static lists' },
-    async *records(context) {
-      const convert = recordConverter(LIST, context.selectedProperties, context.logger);
-      for await (const item of tokenPages(deps.client, 'lists.json', context.signal)) yield convert(item);
-    },
-  };
-}
 
 /** Activity attributes over REST are `[{name, value}]`: one object keyed by name, as the export has them. */
 function attributesObject(value: unknown): Record<string, unknown> | null {
