@@ -37,6 +37,8 @@ export interface RequestLogEntry {
   path: string;
   route: string;
   status: number;
+  /** When the request arrived (epoch ms, real time): rate windows can be checked from the log. */
+  at: number;
   fault?: FaultAction['type'];
 }
 
@@ -138,7 +140,7 @@ export class SimServer {
     this.#total += 1;
     this.#counts.set(routeName, (this.#counts.get(routeName) ?? 0) + 1);
     const ctx = makeContext(req, res, method, url, params, routeName);
-    const entry: RequestLogEntry = { method, path: url.pathname, route: routeName, status: 0 };
+    const entry: RequestLogEntry = { method, path: url.pathname, route: routeName, status: 0, at: Date.now() };
     if (this.requests.length >= REQUEST_LOG_LIMIT) this.requests.shift();
     this.requests.push(entry);
     res.once('finish', () => {
