@@ -12,7 +12,7 @@ mkdirSync(sdkTarget, { recursive: true });
 cpSync(`${root}schemas/singer`, `${sdkTarget}/singer`, { recursive: true });
 
 // Each connector package gets its own config schema.
-for (const connector of ['target-postgres', 'tap-salesforce', 'tap-marketo']) {
+for (const connector of ['target-postgres', 'tap-salesforce', 'tap-marketo', 'tap-zuora']) {
   const target = `${root}packages/${connector}/schemas`;
   rmSync(target, { recursive: true, force: true });
   mkdirSync(`${target}/config`, { recursive: true });

@@ -1,0 +1,37 @@
+/**
+ * Which fields and objects an export can read. Describe can list what a job then refuses (a
+ * field of a newer WSDL version, a module the tenant has no licence for): the refused part is
+ * found with throw-away stateless AQuA queries (refused at submit, or submitted and deleted).
+ */
+import type { ZuoraClient } from './client.js';
+import { AquaError } from './errors.js';
+
+/** True when AQuA accepts the query; an accepted probe job is deleted at once. */
+export async function aquaAccepts(client: ZuoraClient, query: string): Promise<boolean> {
+  try {
+    const job = await client.json<{ id?: string }>(
+      '/v1/batch-query/',
+      { method: 'POST', body: JSON.stringify({ format: 'csv', version: '1.0', encrypted: 'none', name: 'tap-zuora probe', queries: [{ name: 'probe', query, type: 'zoqlexport' }] }), headers: { 'content-type': 'application/json' } },
+      { idempotent: true, endpoint: 'aqua.probe' },
+    );
+    if (job.id) await client.request(`/v1/batch-query/jobs/${job.id}`, { method: 'DELETE' }, { endpoint: 'aqua.delete' }).then((r) => r.body?.cancel(), () => undefined);
+    return true;
+  } catch (error) {
+    if (error instanceof AquaError && error.code === '90005') return false;
+    throw error;
+  }
+}
+
+/** The selections of `selects` that AQuA refuses, found by halving (log2 probes per refused one). */
+export async function refusedSelections(client: ZuoraClient, object: string, selects: string[]): Promise<string[]> {
+  if (selects.length === 0) return [];
+  if (await aquaAccepts(client, `select ${selects.join(', ')} from ${object} limit 1`)) return [];
+  if (selects.length === 1) return selects;
+  const middle = Math.ceil(selects.length / 2);
+  return [...(await refusedSelections(client, object, selects.slice(0, middle))), ...(await refusedSelections(client, object, selects.slice(middle)))];
+}
+
+/** `invalid field for query: Account.Region__c` in a CRUD export error: the field it names. */
+export function fieldNamedInError(message: string): string | undefined {
+  return /invalid field for query: (?:\w+\.)?(\w+)/i.exec(message)?.[1];
+}

@@ -1,0 +1,90 @@
+/**
+ * CSV rows of an export as records. Headers are `Object.Field` (or the query labels); the
+ * object's own prefix is dropped and related ones are joined (`Account.Id` → `AccountId`), as
+ * singer tap-zuora does. Empty cells are nulls.
+ */
+import type { TapRecord } from '@singer-io-ts/sdk';
+import { DELETED_AT, type Column } from './schema.js';
+
+export class TruncatedFileError extends Error {}
+
+/** Maps a header to properties; `deleted` is the index of the deleted-flag column. */
+export interface RowReader {
+  read(row: string[]): TapRecord;
+  deletedIndex: number;
+}
+
+export function propertyOfHeader(object: string, header: string): string {
+  const dot = header.indexOf('.');
+  if (dot < 0) return header;
+  const prefix = header.slice(0, dot);
+  const field = header.slice(dot + 1);
+  return prefix === object ? field : `${prefix}${field}`;
+}
+
+/** Zuora datetimes carry the tenant's offset (or Z): normalised to UTC ISO-8601. */
+const UTC_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+export function utcDateTime(text: string): string {
+  // AQuA with dateTimeUtc writes `…T…Z` already: only the milliseconds of toISOString are missing.
+  if (UTC_SECONDS.test(text)) return `${text.slice(0, 19)}.000Z`;
+  const ms = Date.parse(text.includes('T') ? text : text.replace(' ', 'T'));
+  if (Number.isNaN(ms)) return text;
+  return new Date(ms).toISOString();
+}
+
+function convert(type: string, text: string): unknown {
+  switch (type) {
+    case 'boolean':
+      return text.toLowerCase() === 'true' || text === '1';
+    case 'integer': {
+      const n = Number(text);
+      return Number.isInteger(n) ? n : text;
+    }
+    case 'decimal': {
+      const n = Number(text);
+      return Number.isNaN(n) ? text : n;
+    }
+    case 'date':
+      return text.slice(0, 10);
+    case 'datetime':
+    case 'timestamp':
+      return utcDateTime(text);
+    default:
+      return text;
+  }
+}
+
+export function rowReader(object: string, header: string[], columns: Column[], deletedColumn: string | undefined, wanted: ReadonlySet<string>): RowReader {
+  const byProperty = new Map(columns.map((c) => [c.property, c]));
+  const slots: Array<{ index: number; property: string; type: string }> = [];
+  let deletedIndex = -1;
+  header.forEach((name, index) => {
+    if (deletedColumn !== undefined && name === deletedColumn) {
+      deletedIndex = index;
+      return;
+    }
+    const property = propertyOfHeader(object, name);
+    const column = byProperty.get(property);
+    if (column && wanted.has(property)) slots.push({ index, property, type: column.type });
+  });
+  const width = header.length;
+  return {
+    deletedIndex,
+    read(row) {
+      // A cut-off file ends with a short row; a blank line in the middle is a short row too.
+      if (row.length !== width) throw new TruncatedFileError(`row has ${row.length} columns, the header ${width}`);
+      const record: TapRecord = {};
+      for (const slot of slots) {
+        const text = row[slot.index] as string;
+        record[slot.property] = text === '' ? null : convert(slot.type, text);
+      }
+      if (deletedIndex >= 0) {
+        const flag = (row[deletedIndex] ?? '').toLowerCase();
+        const deleted = flag === 'true' || flag === '1';
+        record[DELETED_AT] = deleted ? String(record.UpdatedDate ?? new Date().toISOString()) : null;
+      }
+      return record;
+    },
+  };
+}

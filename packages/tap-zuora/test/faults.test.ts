@@ -1,0 +1,234 @@
+/**
+ * The simulator's Zuora fault scenarios: each ends in the same data as a clean run, or in a clean
+ * stop with state from which a rerun completes.
+ */
+import { runTap, selectStreams } from '@singer-io-ts/sdk/testing';
+import t, { type Test } from 'tap';
+import { configFor, discoverCatalog, fastTap, ids, simIds, simRows, startTenant, syncStreams } from './helpers/zuora.js';
+
+const STREAMS = ['Account', 'Contact', 'Subscription'];
+
+function sameData(t: Test, run: Awaited<ReturnType<typeof syncStreams>>, zuora: Awaited<ReturnType<typeof startTenant>>, streams = STREAMS): void {
+  for (const stream of streams) t.same(ids(run.records(stream)), simIds(zuora, stream), `${stream}: every row, deleted ones included`);
+}
+
+t.test('OAuth tokens that die every 3 calls are renewed mid-run; the data is complete', async (t) => {
+  const zuora = await startTenant(t, { scenario: { tokenLifetimeCalls: 3 } });
+  const run = await syncStreams(configFor(zuora), STREAMS);
+  sameData(t, run, zuora);
+  t.ok(zuora.server.calls('oauth.token') >= 4, `${zuora.server.calls('oauth.token')} tokens`);
+  t.ok(run.logLines.some((line) => /access token expired \(HTTP 401\): requesting a new one/.test(line)), 'the expiry is logged');
+  t.ok(zuora.server.requests.some((r) => r.status === 401), 'the server did answer 401');
+});
+
+t.test('the token endpoint\'s own 429 (tokens asked for too often) is waited out', async (t) => {
+  const zuora = await startTenant(t, { scenario: { tokenLifetimeCalls: 2, oauthRateLimit: 3, oauthWindowMs: 1000 } });
+  const run = await syncStreams(configFor(zuora), ['Account']);
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+  t.ok(zuora.server.requests.some((r) => r.route === 'oauth.token' && r.status === 429), 'the token endpoint answered 429');
+});
+
+t.test('tokens expired all at once (the v1 401 body) are renewed too', async (t) => {
+  const zuora = await startTenant(t, { scenario: { authErrorBody: 'v1' } });
+  const config = configFor(zuora);
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+  const tap = fastTap();
+  const first = runTap(tap, { config, catalog });
+  zuora.expireTokens();
+  const run = await first;
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+});
+
+t.test('basic (header) credentials read the same data', async (t) => {
+  const zuora = await startTenant(t);
+  const run = await syncStreams(configFor(zuora, 'basic'), ['Account']);
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+  t.equal(zuora.server.calls('oauth.token'), 0, 'no OAuth token asked for');
+});
+
+t.test('429 rate limits and 5xx bursts are retried with backoff; the data is complete', async (t) => {
+  const zuora = await startTenant(t, { scenario: { rateLimit: 8, rateLimitWindowMs: 300 } });
+  zuora.server.inject({ route: 'aqua.status', times: 2, action: { type: 'status', status: 503, body: 'Service Unavailable' } });
+  zuora.server.inject({ route: 'aqua.file', times: 2, action: { type: 'error', code: '502' } });
+  zuora.server.inject({ route: 'aqua.submit', times: 1, action: { type: 'error', code: '500' } });
+  const run = await syncStreams(configFor(zuora), STREAMS);
+  sameData(t, run, zuora);
+  const statuses = zuora.server.requests.map((r) => r.status);
+  t.ok(statuses.includes(429), 'rate-limited on the way');
+  t.ok(statuses.includes(503) && statuses.includes(502) && statuses.includes(500), '5xx answers on the way');
+});
+
+t.test('concurrency 429s (Retry-After) on job submits are waited out', async (t) => {
+  const zuora = await startTenant(t, { scenario: { concurrencyRetryAfterSeconds: 1 } });
+  zuora.server.inject({ route: 'aqua.submit', times: 2, action: { type: 'error', code: 'CONCURRENCY_LIMIT' } });
+  const run = await syncStreams(configFor(zuora), ['Account']);
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+  t.ok(zuora.server.requests.filter((r) => r.route === 'aqua.submit' && r.status === 429).length >= 2, 'two concurrency 429s');
+});
+
+t.test('transient AQuA error codes with HTTP 200 (90008, 90010) are retried', async (t) => {
+  const zuora = await startTenant(t);
+  const config = configFor(zuora);
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+  zuora.server.inject({ route: 'aqua.submit', times: 1, action: { type: 'error', code: '90008' } });
+  zuora.server.inject({ route: 'aqua.status', times: 1, action: { type: 'error', code: '90010' } });
+  const run = await runTap(fastTap(), { config, catalog });
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+  t.ok(run.logLines.some((line) => /AQuA error 90008: Database connection error; retrying/.test(line)), 'the submit code is logged');
+  t.ok(run.logLines.some((line) => /AQuA error 90010: Internal error; retrying/.test(line)), 'the status code is logged');
+});
+
+t.test('an AQuA error code that is no transient fault stops the run naming it', async (t) => {
+  const zuora = await startTenant(t);
+  const config = configFor(zuora);
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+  zuora.server.inject({ route: 'aqua.submit', times: Infinity, action: { type: 'error', code: '90009' } });
+  await t.rejects(runTap(fastTap(), { config, catalog }), /AQuA error 90009: Not authorized to use the AQuA API/);
+});
+
+for (const action of ['fail', 'hang'] as const) {
+  t.test(`jobs over windows wider than 90 days ${action === 'fail' ? 'fail' : 'never finish'}: windows are halved and the data is complete`, async (t) => {
+    const zuora = await startTenant(t, { scenario: { maxWindowDays: 90, windowLimitAction: action, maxConcurrentJobs: 4 } });
+    const config = configFor(zuora, 'oauth', { max_concurrent_jobs: 4, ...(action === 'hang' ? { job_timeout_seconds: 1 } : {}) });
+    const run = await syncStreams(config, ['Subscription', 'Contact']);
+    sameData(t, run, zuora, ['Subscription', 'Contact']);
+    const halvings = run.logLines.filter((line) => /halving the window/.test(line));
+    t.ok(halvings.length >= 4, `${halvings.length} halvings`);
+    if (action === 'hang') {
+      t.ok(run.logLines.some((line) => /not finished after 1 s: cancelled/.test(line)), 'hanging jobs are cancelled');
+      t.ok(zuora.server.calls('aqua.delete') >= 1, 'through DELETE');
+    }
+    t.equal(zuora.activeJobs(), 0, 'no job left running');
+    t.notOk(zuora.server.requests.some((r) => r.route === 'aqua.submit' && r.status === 429), 'never more jobs than max_concurrent_jobs: no concurrency 429');
+  });
+}
+
+t.test('jobs that keep failing end in a clean stop; the rerun completes from the state', async (t) => {
+  const zuora = await startTenant(t, { scenario: { jobOutcome: 'aborted' } });
+  const config = configFor(zuora);
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+  const tap = fastTap({ maxJobFailures: 3 });
+  const stopped = await runTap(tap, { config, catalog });
+  t.equal(stopped.records('Account').length, 0);
+  t.ok(stopped.summary.stoppedEarly, 'a clean stop, not a crash');
+  t.match(stopped.summary.stoppedEarly, /Execution aborted.*stopping after 3 failed job/);
+  zuora.scenario.jobOutcome = 'completed';
+  const rerun = await runTap(tap, { config, catalog, state: stopped.finalState });
+  t.same(ids(rerun.records('Account')), simIds(zuora, 'Account'));
+});
+
+t.test('truncated files: restarted after the last row emitted; a rerun from the state completes', async (t) => {
+  const zuora = await startTenant(t, { scale: 0.1, scenario: { truncateFiles: true } });
+  const config = configFor(zuora);
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Invoice'] }), ['Invoice']);
+  const first = await runTap(fastTap(), { config, catalog });
+  t.ok(first.logLines.some((line) => /row has \d+ columns, the header \d+; exporting the window again from/.test(line)), 'the cut is detected');
+  t.ok(first.summary.stoppedEarly, 'ends in a clean stop once no job gives a whole file');
+  t.ok(first.records('Invoice').length > 0, `${first.records('Invoice').length} rows read before`);
+  zuora.scenario.truncateFiles = false;
+  const rerun = await runTap(fastTap(), { config, catalog, state: first.finalState });
+  t.same(ids([...first.records('Invoice'), ...rerun.records('Invoice')]), simIds(zuora, 'Invoice'), 'both runs together: every row');
+  t.ok(rerun.records('Invoice').length < simIds(zuora, 'Invoice').length, 'the rerun did not start over');
+});
+
+t.test('NUL bytes in the files are dropped; values otherwise intact', async (t) => {
+  const zuora = await startTenant(t, { scenario: { nulEvery: 2 } });
+  const run = await syncStreams(configFor(zuora), ['Contact']);
+  const records = run.records('Contact');
+  t.same(ids(records), simIds(zuora, 'Contact'));
+  t.notOk(records.some((r) => Object.values(r).some((v) => typeof v === 'string' && v.includes('\u0000'))), 'no NUL in any value');
+  const byId = new Map(simRows(zuora, 'Contact').map((row) => [row.Id, row]));
+  t.ok(records.every((r) => r.FirstName === byId.get(r.Id)?.FirstName), 'text values equal the source');
+});
+
+t.test('expired files (404): the window is exported again', async (t) => {
+  const zuora = await startTenant(t);
+  const config = configFor(zuora);
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+  const submitsBefore = zuora.server.calls('aqua.submit');
+  zuora.server.inject({ route: 'aqua.file', times: 1, action: { type: 'error', code: '404' } });
+  const run = await runTap(fastTap(), { config, catalog });
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+  t.ok(run.logLines.some((line) => /HTTP 404; exporting the window again/.test(line)), 'the expiry is logged');
+  t.equal(zuora.server.calls('aqua.submit') - submitsBefore, 2, 'one more job');
+});
+
+t.test('segmented results (several files per batch) are read in order', async (t) => {
+  const zuora = await startTenant(t, { scale: 0.1, scenario: { segmentRows: 20 } });
+  const run = await syncStreams(configFor(zuora), ['InvoiceItem']);
+  t.same(ids(run.records('InvoiceItem')), simIds(zuora, 'InvoiceItem'));
+  t.ok(zuora.server.calls('aqua.file') >= 3, `${zuora.server.calls('aqua.file')} files`);
+});
+
+t.test('objects no export can read: flagged at discovery, skipped at sync', async (t) => {
+  const zuora = await startTenant(t);
+  const config = configFor(zuora);
+  const catalog = await discoverCatalog(config);
+  const journal = catalog.streams.find((s) => s.tap_stream_id === 'JournalEntry')!;
+  const root = journal.metadata.find((m) => m.breadcrumb.length === 0)!.metadata;
+  t.equal(root.inclusion, 'unsupported');
+  t.match(root['unsupported-description'], /AQuA refuses every query/);
+  t.equal(root['selected-by-default'], false);
+  // A module that goes away between discovery and sync.
+  zuora.scenario.unavailableObjects.push('Product');
+  const run = await runTap(fastTap(), { config, catalog: selectStreams(catalog, ['Product', 'Account']) });
+  t.same(run.records('Product'), []);
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+  t.ok(run.logLines.some((line) => /stream "Product": skipped, no export can read it/.test(line)), 'the skip is explained');
+});
+
+t.test('fields gated by the WSDL version: hidden ones are left out, refused ones dropped at sync with the reason', async (t) => {
+  const zuora = await startTenant(t, { scenario: { fieldWsdlVersions: { 'Account.Region__c': 120 } } });
+  const config = configFor(zuora);
+  const catalog = await discoverCatalog({ ...config, streams_to_discover: ['Account'] });
+  t.notOk('Region__c' in catalog.streams[0]!.schema.properties!, 'describe at WSDL 91.0 hides it');
+  const newer = await discoverCatalog({ ...config, streams_to_discover: ['Account'], wsdl_version: '130.0' });
+  t.ok('Region__c' in newer.streams[0]!.schema.properties!, 'WSDL 130.0 shows it');
+  // The catalog of the newer version, synced at 91.0: describe no longer has the field.
+  const run = await runTap(fastTap(), { config, catalog: selectStreams(newer, ['Account']) });
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+  t.notOk(run.records('Account').some((r) => 'Region__c' in r), 'the field is left out');
+  t.ok(run.logLines.some((line) => /Account: field Region__c of the catalog is not in describe \(WSDL version 91.0\)/.test(line)), 'with the reason');
+});
+
+t.test('a field refused by the job itself is found, dropped with the reason, and the read goes on', async (t) => {
+  const zuora = await startTenant(t);
+  const config = configFor(zuora);
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+  // The tenant changes between the sync's describe and its job: the job refuses the field.
+  zuora.server.inject({ route: 'aqua.submit', times: 1, action: { type: 'delay', ms: 1000 } });
+  const running = runTap(fastTap(), { config, catalog });
+  while (zuora.server.calls('describe.object') < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  zuora.scenario.fieldWsdlVersions = { 'Account.Region__c': 120 };
+  const run = await running;
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+  t.notOk(run.records('Account').some((r) => 'Region__c' in r), 'the field is left out');
+  t.ok(run.logLines.some((line) => /stream "Account": field Region__c left out: refused by the export and gone from describe \(WSDL version 91.0\)/.test(line)), 'with the reason');
+  t.ok(run.records('Account').every((r) => typeof r.Name === 'string' && 'Segment__c' in r), 'the other fields are read');
+});
+
+t.test('objects without deleted-row export (90017) are read without them', async (t) => {
+  const zuora = await startTenant(t, { scenario: { noDeletedSupport: ['Account'] } });
+  const run = await syncStreams(configFor(zuora), ['Account']);
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account', false));
+  t.ok(run.logLines.some((line) => /Account": Zuora cannot export its deleted rows/.test(line)));
+});
+
+t.test('data centre probing: a 401 means the wrong data centre, the next one is tried', async (t) => {
+  const zuora = await startTenant(t, { scale: 0.01 });
+  for (const login of ['oauth', 'basic'] as const) {
+    const { base_url: _unused, ...config } = configFor(zuora, login, { data_center_urls: zuora.tapConfig.data_center_urls as Record<string, string> });
+    const run = await syncStreams(config, ['Product']);
+    t.same(ids(run.records('Product')), simIds(zuora, 'Product'), `${login}: read from the tenant's data centre`);
+    t.ok(run.logLines.some((line) => line.includes(`tenant found at ${zuora.url}`)), `${login}: found after a refusal`);
+  }
+  t.ok(zuora.wrongDataCenterServers[0]!.requests.length >= 2, 'US-DC1 was asked first');
+});
+
+t.test('wrong credentials: a clear error naming the hosts, without the secret', async (t) => {
+  const zuora = await startTenant(t, { scale: 0.01 });
+  const error = await discoverCatalog(configFor(zuora, 'oauth', { client_secret: 'Wrong-Secret-123' })).catch((e: Error) => e);
+  t.match(String(error), /Zuora refused the client_id\/client_secret login at http:\/\/127\.0\.0\.1:\d+ \(HTTP 401\)/);
+  t.notMatch(String(error), /Wrong-Secret-123/);
+});
