@@ -59,10 +59,14 @@ export class RetriableError extends SingerError {
 export class SkippableRecordError extends SingerError {}
 
 /**
- * Stop the run cleanly before a quota is exhausted. The tap emits the state reached so far and
- * exits 0 by default, so that the next scheduled run resumes where this one stopped.
+ * Stop the run early but cleanly: the tap emits the state reached so far and exits 0 by default,
+ * so that the next scheduled run resumes where this one stopped (a source that keeps failing a
+ * job, a window it cannot serve today).
  */
-export class QuotaExhaustedError extends SingerError {}
+export class ResumableStopError extends SingerError {}
+
+/** A resumable stop before a quota is exhausted. */
+export class QuotaExhaustedError extends ResumableStopError {}
 
 export function isRetriable(error: unknown): error is RetriableError {
   return error instanceof RetriableError;

@@ -1,6 +1,6 @@
 import { catalogEntry, isStreamSelected, projectSchema, selectedProperties, streamMetadata, type Catalog, type CatalogEntry, type ReplicationMethod } from './catalog.js';
 import type { Config } from './config.js';
-import { FatalError, QuotaExhaustedError, SkippableRecordError } from './errors.js';
+import { FatalError, QuotaExhaustedError, ResumableStopError, SkippableRecordError } from './errors.js';
 import type { Logger } from './logging.js';
 import type { JsonSchema, RecordMessage, SchemaMessage } from './protocol/messages.js';
 import type { SingerWriter } from './protocol/writer.js';
@@ -83,11 +83,11 @@ export async function sync<C extends Config>(tap: Tap<C>, options: SyncOptions<C
   const workers = Math.max(1, Math.min(planned.length, Math.floor(tap.maxParallelStreams(config))));
   // One stream's quota stop or failure stops the others at their next record, each leaving a
   // STATE that covers what it wrote.
-  // The reason is a QuotaExhaustedError, so that a request the abort cuts short ends its stream
-  // as a clean stop too.
+  // The reason is a resumable stop, so that a request the abort cuts short ends its stream as a
+  // clean stop too.
   const stop = new AbortController();
   const stopAll = (why: unknown) => {
-    if (!stop.signal.aborted) stop.abort(why instanceof QuotaExhaustedError ? why : new QuotaExhaustedError(`stopped: ${why instanceof Error ? why.message : String(why ?? 'aborted')}`));
+    if (!stop.signal.aborted) stop.abort(why instanceof ResumableStopError ? why : new ResumableStopError(`stopped: ${why instanceof Error ? why.message : String(why ?? 'aborted')}`));
   };
   const onAbort = () => stopAll(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
@@ -99,8 +99,9 @@ export async function sync<C extends Config>(tap: Tap<C>, options: SyncOptions<C
       try {
         summary.streams.push(await syncStream(tap, stream, { ...options, state, signal: stop.signal, frequency, tracker }));
       } catch (error) {
-        if (error instanceof QuotaExhaustedError) {
-          if (!summary.stoppedEarly) logger.warn(`stopping before the quota runs out: ${error.message}; the next run resumes from the state just emitted`);
+        if (error instanceof ResumableStopError) {
+          const why = error instanceof QuotaExhaustedError ? 'stopping before the quota runs out' : 'stopping early';
+          if (!summary.stoppedEarly) logger.warn(`${why}: ${error.message}; the next run resumes from the state just emitted`);
           summary.stoppedEarly ??= error.message;
         } else failure ??= { error };
         stopAll(error);
@@ -275,10 +276,10 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
       sinceState += 1;
       progress.tick(count);
       if (sinceState >= options.frequency) await emitState();
-      if (options.signal.aborted) throw options.signal.reason instanceof QuotaExhaustedError ? options.signal.reason : new QuotaExhaustedError(`stopped: ${String(options.signal.reason ?? 'aborted')}`);
+      if (options.signal.aborted) throw options.signal.reason instanceof ResumableStopError ? options.signal.reason : new ResumableStopError(`stopped: ${String(options.signal.reason ?? 'aborted')}`);
     }
   } catch (error) {
-    if (error instanceof QuotaExhaustedError) await emitState();
+    if (error instanceof ResumableStopError) await emitState();
     throw error;
   } finally {
     progress.done(count);

@@ -5,7 +5,7 @@
  * emitted. Rows come out in `UpdatedDate` order with AQuA, so the SDK moves the bookmark as they
  * go; a completed job's file ids are saved in the bookmark so that a rerun reuses them.
  */
-import { compareReplicationValues, CsvParseError, errorMessage, isRetriable, QuotaExhaustedError, type Logger, type StreamBookmark, type TapRecord } from '@singer-io-ts/sdk';
+import { compareReplicationValues, CsvParseError, errorMessage, isRetriable, ResumableStopError, type Logger, type StreamBookmark, type TapRecord } from '@singer-io-ts/sdk';
 import type { ZuoraClient } from '../client.js';
 import { apiType, jobTimeoutMs, maxConcurrentJobs, partnerId, type ZuoraConfig } from '../config.js';
 import { FileGoneError } from '../errors.js';
@@ -27,7 +27,7 @@ export interface ReaderOptions {
 export const DEFAULT_READER_OPTIONS: ReaderOptions = { pollIntervalMs: { initial: 1_000, max: 30_000 }, minWindowMs: 3_600_000, maxJobFailures: 20, maxRestarts: 3 };
 
 /** A stop with nothing lost: the SDK emits the state, exits 0, and the next run resumes. */
-export class ResumableStop extends QuotaExhaustedError {}
+export class ResumableStop extends ResumableStopError {}
 
 export interface Window {
   /** Inclusive lower bound (ms), undefined: the object's whole past. */
