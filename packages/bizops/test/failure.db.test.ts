@@ -1,0 +1,68 @@
+/**
+ * A failing pipeline leaves the previous state as it was and exits non-zero with its cause:
+ * a tap that dies mid-sync (after the target committed some of its records and printed a
+ * state), and a target that cannot connect.
+ */
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import t from 'tap';
+import { startSimulators } from '@singer-io-ts/simulators';
+import { freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
+import { exitsZero, projectDir, runCli, simulatorPipelines, writeConfig } from './helpers/project.js';
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+t.test('a failing pipeline keeps the previous state and exits non-zero with the cause', async (t) => {
+  const sims = await startSimulators({ scale: 0.02, salesforce: 0 });
+  t.teardown(() => sims.close());
+  const schema = await freshSchema(t);
+  const { clientConfig } = await getTestPostgres();
+  const dir = projectDir(t);
+  const warehouse = { host: clientConfig.host, port: clientConfig.port, user: clientConfig.user, database: clientConfig.database, ...(clientConfig.password ? { password: clientConfig.password } : {}) };
+  const pipelines = simulatorPipelines(sims, { salesforce: schema }, ['salesforce']);
+  writeConfig(dir, { warehouse, pipelines });
+  const stateFile = path.join(dir, '.bizops', 'state', 'salesforce.json');
+
+  const ok = await runCli(['run', 'salesforce', '--no-metrics'], dir);
+  exitsZero(t, ok, 'the first run succeeds');
+  const committed = readFileSync(stateFile, 'utf8');
+  t.match(JSON.parse(committed), { bookmarks: { Account: {}, Lead: {} } }, 'it committed a state');
+  sims.simulation.clock.advanceDays(30);
+
+  t.test('a tap that dies mid-sync', async (t) => {
+    // The third object's query is refused (a non-retriable error): two objects are loaded and
+    // their state printed by the target, but the run failed, so that state must not be kept.
+    const fault = sims.salesforce!.server.inject({ route: 'queryAll', after: 2, times: Infinity, action: { type: 'error', code: 'INVALID_FIELD' } });
+    t.teardown(() => sims.salesforce!.server.faults.clear());
+    const run = await runCli(['run', 'salesforce'], dir);
+    t.equal(run.code, 1, 'exit 1');
+    t.match(run.out, /salesforce\s+FAILED/, 'the summary says which pipeline failed');
+    t.match(run.out, /tap-salesforce exited with [1-9]\d*: .*INVALID_FIELD/, 'and why, from the tap\'s own error');
+    t.notMatch(run.out, /target-postgres exited/, 'the target did not fail');
+    t.match(run.out, /metrics: not built: a pipeline failed/, 'no metrics from a failed run');
+    t.match(run.out, /kept \(previous\)/, 'the summary says the state was kept');
+    t.ok(fault.fired > 0, 'the fault was hit');
+    const logs = readFileSync(path.join(dir, '.bizops', 'logs', /logs: .*\/logs\/(\S+)/.exec(run.out)![1]!, 'salesforce.target.log'), 'utf8');
+    t.match(logs, /records loaded/, 'the target loaded what it got (and printed its state) before the tap died');
+    t.equal(readFileSync(stateFile, 'utf8'), committed, 'the state file is untouched');
+  });
+
+  t.test('a target that cannot connect', async (t) => {
+    const port = await closedPort();
+    writeConfig(dir, { warehouse: { ...warehouse, host: '127.0.0.1', port }, pipelines });
+    const run = await runCli(['run', 'salesforce'], dir);
+    t.equal(run.code, 1, 'exit 1');
+    t.match(run.out, new RegExp(`target-postgres exited with [1-9]\\d*: .*(127\\.0\\.0\\.1:${port}|ECONNREFUSED)`), 'the cause names the unreachable server');
+    t.equal(readFileSync(stateFile, 'utf8'), committed, 'the state file is untouched');
+  });
+});

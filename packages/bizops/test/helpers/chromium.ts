@@ -1,0 +1,55 @@
+/** The page as a real headless Chromium leaves it after its scripts ran (Debian's `chromium`). */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+export const chromiumMissing = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHROMIUM_BIN)`;
+
+export async function dumpDom(htmlFile: string): Promise<string> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'bizops-chromium-'));
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  try {
+    return await new Promise((resolve, reject) => {
+      execFile(CHROMIUM, [...flags, '--dump-dom', pathToFileURL(htmlFile).href], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`chromium failed: ${error.message}\n${stderr.slice(-2000)}`));
+        else resolve(stdout);
+      });
+    });
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+export interface DomCell {
+  field: string;
+  value: string;
+  text: string;
+}
+
+export interface DomRow {
+  attrs: Record<string, string>;
+  cells: DomCell[];
+}
+
+const decode = (text: string) => text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, ' ');
+
+function attributes(tag: string): Record<string, string> {
+  return Object.fromEntries([...tag.matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1]!, decode(m[2]!)]));
+}
+
+/** The body rows of `<table data-table="name">`, with each number cell's field, data-value and shown text. */
+export function tableRows(dom: string, name: string): DomRow[] {
+  const start = dom.indexOf(`<table data-table="${name}"`);
+  if (start < 0) return [];
+  const body = dom.slice(dom.indexOf('<tbody>', start), dom.indexOf('</table>', start));
+  return [...body.matchAll(/<tr([^>]*)>(.*?)<\/tr>/gs)].map((m) => ({
+    attrs: attributes(m[1]!),
+    cells: [...m[2]!.matchAll(/<td([^>]*data-field="[^"]*"[^>]*)>(.*?)<\/td>/gs)].map((c) => {
+      const a = attributes(c[1]!);
+      return { field: a['data-field']!, value: a['data-value'] ?? '', text: decode(c[2]!) };
+    }),
+  }));
+}
