@@ -1,7 +1,7 @@
 /** Smart campaigns: batch, trigger and drip (requestable) types, with their program. */
 import type { StreamDefinition } from '@singer-io-ts/sdk';
 import type { MarketoConfig } from '../config.js';
-import { tokenStream } from './token-stream.js';
+import { tokenStream } from './list-stream.js';
 import { BOOLEAN, DATETIME, INTEGER, TEXT, objectSchema, type StreamDeps } from './support.js';
 
 const CAMPAIGN = objectSchema({

@@ -1,7 +1,7 @@
 /** Collateral: emails. */
 import type { StreamDefinition } from '@singer-io-ts/sdk';
 import type { MarketoConfig } from '../config.js';
-import { assetStream } from './asset-stream.js';
+import { assetStream } from './list-stream.js';
 import { BOOLEAN, DATETIME, INTEGER, OBJECT, TEXT, objectSchema, type StreamDeps } from './support.js';
 
 const EMAIL = objectSchema({

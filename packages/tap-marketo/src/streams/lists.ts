@@ -1,7 +1,7 @@
 /** Static lists. */
 import type { StreamDefinition } from '@singer-io-ts/sdk';
 import type { MarketoConfig } from '../config.js';
-import { tokenStream } from './token-stream.js';
+import { tokenStream } from './list-stream.js';
 import { DATETIME, TEXT, objectSchema, type StreamDeps } from './support.js';
 
 const LIST = objectSchema({

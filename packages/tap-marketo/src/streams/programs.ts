@@ -1,7 +1,7 @@
 /** The spend: programs with their period costs, channel, tags, workspace and synced Salesforce campaign. */
 import type { JsonSchema, StreamDefinition } from '@singer-io-ts/sdk';
 import type { MarketoConfig } from '../config.js';
-import { assetStream } from './asset-stream.js';
+import { assetStream } from './list-stream.js';
 import { ARRAY, DATE, DATETIME, OBJECT, TEXT, nullable, objectSchema, type StreamDeps } from './support.js';
 
 const COSTS: JsonSchema = nullable('array', {
