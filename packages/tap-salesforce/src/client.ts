@@ -5,6 +5,7 @@
  * (`Sforce-Limit-Info`) can be read and bodies streamed (the Bulk reader needs CSV streams).
  */
 import {
+  ConfigError,
   FatalError,
   parseUsageHeader,
   quotaBudgetFromPercentages,
@@ -61,7 +62,16 @@ export class SalesforceClient {
   static async connect(config: SalesforceConfig, logger: Logger, options: ClientOptions = {}): Promise<SalesforceClient> {
     const client = new SalesforceClient(config, logger, options);
     client.#session = await login(config, logger, (token) => client.#redactor.addSecret(token));
+    await client.#checkVersion();
     return client;
+  }
+
+  /** An api_version the org does not offer answers 404 on every call: say so once, clearly. */
+  async #checkVersion(): Promise<void> {
+    const offered = await this.json<Array<{ version: string }>>('/services/data', {}, { endpoint: 'versions' });
+    if (offered.some((entry) => entry.version === this.version)) return;
+    const newest = offered.map((entry) => entry.version).sort((a, b) => Number(a) - Number(b)).at(-1);
+    throw new ConfigError(`api_version ${this.version} is not offered by ${this.instanceUrl} (newest: ${newest ?? 'none listed'}); set api_version to one it offers`);
   }
 
   get session(): Session {

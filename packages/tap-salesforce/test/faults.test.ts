@@ -143,3 +143,10 @@ t.test('quota_percent_total: a run that would pass the share stops before its fi
   const rerun = await syncStreams(config, ['Account'], run.finalState);
   t.same(ids(rerun.records('Account')), simIds(sf, 'Account'), 'completes once the quota allows');
 });
+
+t.test('an api_version the org does not offer: a config error naming the newest it does', async (t) => {
+  const sf = await startOrg(t, { scale: 0.01, scenario: { maxApiVersion: 58 } });
+  await t.rejects(discoverCatalog(configFor(sf, 'refresh_token', { api_version: '62.0' })), /api_version 62\.0 is not offered by .* \(newest: 58\.0\); set api_version/);
+  const catalog = await discoverCatalog(configFor(sf, 'refresh_token', { api_version: '58.0' }));
+  t.ok(catalog.streams.length > 10, 'an offered version works');
+});
