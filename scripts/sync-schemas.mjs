@@ -12,9 +12,10 @@ mkdirSync(sdkTarget, { recursive: true });
 cpSync(`${root}schemas/singer`, `${sdkTarget}/singer`, { recursive: true });
 
 // Each connector package gets its own config schema.
-for (const connector of ['target-postgres', 'tap-salesforce', 'tap-marketo', 'tap-zuora']) {
-  const target = `${root}packages/${connector}/schemas`;
+const configs = { 'target-postgres': 'target-postgres', 'tap-salesforce': 'tap-salesforce', 'tap-marketo': 'tap-marketo', 'tap-zuora': 'tap-zuora', metrics: 'bizops-metrics' };
+for (const [pkg, name] of Object.entries(configs)) {
+  const target = `${root}packages/${pkg}/schemas`;
   rmSync(target, { recursive: true, force: true });
   mkdirSync(`${target}/config`, { recursive: true });
-  cpSync(`${root}schemas/config/${connector}.json`, `${target}/config/${connector}.json`);
+  cpSync(`${root}schemas/config/${name}.json`, `${target}/config/${name}.json`);
 }
