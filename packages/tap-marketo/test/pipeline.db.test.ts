@@ -6,23 +6,10 @@
 import t, { type Test } from 'tap';
 import { selectStreams } from '@singer-io-ts/sdk/testing';
 import type { MarketoSimulator } from '@singer-io-ts/simulators';
-import { connect, freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
+import { targetConfigFor } from '../../../test/helpers/pipeline.js';
+import { connect } from '../../../test/helpers/postgres.js';
 import { compareTable, runPipeline } from './helpers/pipeline.js';
 import { ALL_STREAMS, configFor, discoverCatalog, startInstance, tempDir, writeJson } from './helpers/marketo.js';
-
-async function targetConfig(t: Parameters<typeof freshSchema>[0], dir: string): Promise<{ file: string; schema: string }> {
-  const schema = await freshSchema(t);
-  const { clientConfig } = await getTestPostgres();
-  const config = {
-    host: clientConfig.host,
-    port: clientConfig.port,
-    user: clientConfig.user,
-    ...(clientConfig.password ? { password: clientConfig.password } : {}),
-    database: clientConfig.database,
-    default_target_schema: schema,
-  };
-  return { file: writeJson(dir, 'target.json', config), schema };
-}
 
 type Db = Parameters<typeof compareTable>[0];
 
@@ -42,7 +29,7 @@ t.test('full then incremental sync into Postgres equals the simulated instance',
   const tapConfig = configFor(mk);
   const config = writeJson(dir, 'tap.json', tapConfig);
   const catalog = writeJson(dir, 'catalog.json', selectStreams(await discoverCatalog(tapConfig), ALL_STREAMS));
-  const target = await targetConfig(t, dir);
+  const target = await targetConfigFor(t, dir);
   const db = await connect(t);
   mk.server.resetCounters();
   mk.limits.peakInFlight = 0;

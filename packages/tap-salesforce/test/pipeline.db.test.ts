@@ -4,26 +4,13 @@
  * tables compared with the simulator's data each time.
  */
 import t, { type Test } from 'tap';
-import { connect, freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
+import { targetConfigFor } from '../../../test/helpers/pipeline.js';
+import { connect } from '../../../test/helpers/postgres.js';
 import { compareWithSimulator, runPipeline } from './helpers/pipeline.js';
 import { configFor, discoverCatalog, startOrg, tempDir, writeJson } from './helpers/salesforce.js';
 import { selectStreams } from '@singer-io-ts/sdk/testing';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Campaign', 'CampaignMember', 'OpportunityContactRole', 'User', 'Partner_Referral__c'];
-
-async function targetConfig(t: Parameters<typeof freshSchema>[0], dir: string): Promise<{ file: string; schema: string }> {
-  const schema = await freshSchema(t);
-  const { clientConfig } = await getTestPostgres();
-  const config = {
-    host: clientConfig.host,
-    port: clientConfig.port,
-    user: clientConfig.user,
-    ...(clientConfig.password ? { password: clientConfig.password } : {}),
-    database: clientConfig.database,
-    default_target_schema: schema,
-  };
-  return { file: writeJson(dir, 'target.json', config), schema };
-}
 
 /** Every object's table equals the simulator's rows (deletes included). */
 async function checkTables(t: Test, db: Parameters<typeof compareWithSimulator>[0], schema: string, sf: Parameters<typeof compareWithSimulator>[2], label: string): Promise<void> {
@@ -39,7 +26,7 @@ t.test('full then incremental sync into Postgres equals the simulated org, delet
   const tapConfig = configFor(sf);
   const config = writeJson(dir, 'tap.json', tapConfig);
   const catalog = writeJson(dir, 'catalog.json', selectStreams(await discoverCatalog(tapConfig), OBJECTS));
-  const target = await targetConfig(t, dir);
+  const target = await targetConfigFor(t, dir);
   const db = await connect(t);
 
   const check = (label: string) => checkTables(t, db, target.schema, sf, label);
@@ -71,7 +58,7 @@ t.test('a quota stop commits what was read; the rerun from the target\'s state c
   const config = writeJson(dir, 'tap.json', tapConfig);
   const objects = ['Lead', 'Contact', 'CampaignMember'];
   const catalog = writeJson(dir, 'catalog.json', selectStreams(await discoverCatalog(tapConfig), objects));
-  const target = await targetConfig(t, dir);
+  const target = await targetConfigFor(t, dir);
   const db = await connect(t);
 
   let stateArgs: string[] = [];
@@ -96,7 +83,7 @@ t.test('api_type BULK: full then incremental sync into Postgres equals the simul
   const tapConfig = configFor(sf, 'refresh_token', { api_type: 'BULK' });
   const config = writeJson(dir, 'tap.json', tapConfig);
   const catalog = writeJson(dir, 'catalog.json', selectStreams(await discoverCatalog(tapConfig), OBJECTS));
-  const target = await targetConfig(t, dir);
+  const target = await targetConfigFor(t, dir);
   const db = await connect(t);
   const check = (label: string) => checkTables(t, db, target.schema, sf, label);
 

@@ -5,23 +5,10 @@
  */
 import { selectStreams } from '@singer-io-ts/sdk/testing';
 import t, { type Test } from 'tap';
-import { connect, freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
+import { targetConfigFor } from '../../../test/helpers/pipeline.js';
+import { connect } from '../../../test/helpers/postgres.js';
 import { compareWithSimulator, runPipeline } from './helpers/pipeline.js';
 import { configFor, discoverCatalog, OBJECTS, simIds, startTenant, tempDir, writeJson } from './helpers/zuora.js';
-
-async function targetConfig(t: Parameters<typeof freshSchema>[0], dir: string): Promise<{ file: string; schema: string }> {
-  const schema = await freshSchema(t);
-  const { clientConfig } = await getTestPostgres();
-  const config = {
-    host: clientConfig.host,
-    port: clientConfig.port,
-    user: clientConfig.user,
-    ...(clientConfig.password ? { password: clientConfig.password } : {}),
-    database: clientConfig.database,
-    default_target_schema: schema,
-  };
-  return { file: writeJson(dir, 'target.json', config), schema };
-}
 
 async function checkTables(t: Test, db: Parameters<typeof compareWithSimulator>[0], schema: string, zuora: Parameters<typeof compareWithSimulator>[2], label: string): Promise<void> {
   for (const object of OBJECTS) {
@@ -37,7 +24,7 @@ for (const apiType of ['AQUA', 'REST'] as const) {
     const tapConfig = configFor(zuora, 'oauth', { api_type: apiType });
     const config = writeJson(dir, 'tap.json', tapConfig);
     const catalog = writeJson(dir, 'catalog.json', selectStreams(await discoverCatalog(tapConfig), OBJECTS));
-    const target = await targetConfig(t, dir);
+    const target = await targetConfigFor(t, dir);
     const db = await connect(t);
 
     const full = await runPipeline(['--config', config, '--catalog', catalog], target.file);

@@ -1,14 +1,12 @@
 /** Shared setup: a simulated tenant per test, configs per login, in-process and CLI runs. */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Catalog } from '@singer-io-ts/sdk';
 import { discoverTap, runTap, selectStreams, type TapRun } from '@singer-io-ts/sdk/testing';
 import { startZuora, type Simulation, type ZuoraScenario, type ZuoraSimulator } from '@singer-io-ts/simulators';
 import { TapZuora, type ZuoraConfig } from '../../src/index.js';
 import type { ReaderOptions } from '../../src/streams/reader.js';
+import { runBin, tempDir as sharedTempDir, type ProcessResult } from '../../../../test/helpers/processes.js';
+export { cleanEnv, parseLines, writeJson, type ProcessResult } from '../../../../test/helpers/processes.js';
 
 export const TAP_BIN = fileURLToPath(new URL('../../bin/tap-zuora.js', import.meta.url));
 
@@ -65,45 +63,12 @@ export function simIds(zuora: ZuoraSimulator, object: string, includeDeleted = t
 export const ids = (records: Array<Record<string, unknown>>): string[] => [...new Set(records.map((r) => String(r.Id)))].sort();
 
 export function tempDir(prefix = 'tap-zuora-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-export function writeJson(dir: string, name: string, value: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
-  return path;
-}
-
-export interface ProcessResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without settings of any connector, so nothing leaks into the run under test. */
-export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const kept = Object.entries(process.env).filter(([key]) => !/^(TAP_|TARGET_|ZUORA_|SINGER_|MELTANO_|NODE_OPTIONS)/.test(key));
-  return { ...Object.fromEntries(kept), ...extra };
+  return sharedTempDir(prefix);
 }
 
 /** The real CLI (bin/tap-zuora.js, which imports dist: build first) as a child process. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TAP_BIN, ...args], { env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }));
-  });
-}
-
-export function parseLines(stdout: string): Array<Record<string, any>> {
-  return stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, any>);
+  return runBin(TAP_BIN, args, options);
 }
 
 export function rootMetadata(catalog: Catalog, stream: string): Record<string, any> {
