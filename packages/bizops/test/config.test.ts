@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -7,6 +7,8 @@ import { bareEnv, runCli } from './helpers/project.js';
 
 function dirWith(name: string, text: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bizops-config-'));
+  // A project others can enter, as most are (a private one moves the cluster: embedded.test.ts).
+  chmodSync(dir, 0o755);
   writeFileSync(path.join(dir, name), text);
   return dir;
 }
