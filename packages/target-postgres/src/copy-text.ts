@@ -63,6 +63,11 @@ export function encodeCopyValue(value: unknown, type: PgType, options: CopyTextO
   return valueEncoder({ name: 'value', type }, options.stats ?? newCopyTextStats(), options.removeNulBytes ?? true)(value);
 }
 
+/** The encoder createRowEncoder uses for one column's values (for the fast path's values it does not handle itself). */
+export function valueEncoderFor(column: CopyColumn, stats: CopyTextStats, removeNulBytes: boolean): ValueEncoder {
+  return valueEncoder(column, stats, removeNulBytes);
+}
+
 function valueEncoder(column: CopyColumn, stats: CopyTextStats, removeNulBytes: boolean): ValueEncoder {
   const escape = (text: string): string => escapeCopyText(text, stats, removeNulBytes);
   const scalar = (value: unknown): string => escape(scalarText(value, column));

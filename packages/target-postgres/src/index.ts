@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { createPool, resolveConnection } from './client.js';
 import { loadConfigSchema, type TargetPostgresConfig } from './config-schema.js';
 import { Loader, loaderSettings } from './loader.js';
+import { scanRecordLine } from './fast-record.js';
 import { parseJsonLine } from './lossless-json.js';
 
 export class TargetPostgres extends Target<TargetPostgresConfig> {
@@ -12,9 +13,13 @@ export class TargetPostgres extends Target<TargetPostgresConfig> {
   override readonly description = 'Loads Singer streams into PostgreSQL with COPY: upsert by key, schema evolution, exact numbers, state only after commit';
   readonly configSchema = loadConfigSchema();
 
-  /** Integers beyond 2^53 and long decimals keep their exact text on the way to Postgres. */
+  /**
+   * Integers beyond 2^53 and long decimals keep their exact text on the way to Postgres. RECORD
+   * lines keep their record as text (checked, not parsed): the loader encodes it for COPY from
+   * there, or parses it when it needs the object (src/fast-record.ts).
+   */
   override parseLine(line: string): unknown {
-    return parseJsonLine(line);
+    return scanRecordLine(line) ?? parseJsonLine(line);
   }
 
   override capabilities(): string[] {

@@ -4,6 +4,7 @@ import { targetSchemaFor } from './client.js';
 import type { TargetPostgresConfig } from './config-schema.js';
 import { createRowEncoder, integerOverflowsBigint, newCopyTextStats } from './copy-text.js';
 import { flattenRecord } from './flatten.js';
+import { FastRowEncoder, RawRecord } from './fast-record.js';
 import { copyColumns, flushStreamBatch, type LoadMethod } from './flush.js';
 import { isJsonNumber, stringifyJson } from './lossless-json.js';
 import { StreamBatch } from './stream-batch.js';
@@ -47,6 +48,8 @@ interface StreamLoader {
   plan: TablePlan;
   loadMethod: LoadMethod;
   encode: Encode;
+  /** The RawRecord fast path, when nothing this stream needs requires the record object. */
+  fast: FastRowEncoder | undefined;
   bigintColumns: string[];
   validate?: ReturnType<typeof compileRecordSchema>;
   truncated: boolean;
@@ -55,6 +58,9 @@ interface StreamLoader {
 }
 
 const NO_STATE = Symbol('no state');
+/** The metadata columns whose values come from the message (not the record), in #metadataValues' order. */
+const METADATA_FROM_MESSAGE = ['_sdc_extracted_at', '_sdc_received_at', '_sdc_sequence', '_sdc_table_version'];
+const NO_VALUES: unknown[] = [];
 
 /**
  * Turns Singer messages into committed rows. Records are encoded for COPY as they arrive and
@@ -77,6 +83,8 @@ export class Loader {
   #receivedAtMs = 0;
   #recordsLoaded = 0;
   #lastStateLine = '';
+  /** Reused for every record (the fast path reads it at once). */
+  readonly #metadata: unknown[] = [null, '', 0, null];
   readonly #copyStats = newCopyTextStats();
   readonly #mapper: StreamMapper;
 
@@ -117,6 +125,8 @@ export class Loader {
             const wait = this.#handle(message, line);
             if (wait) await wait;
           } else {
+            // Stream maps work on the record object.
+            if (message.type === 'RECORD' && message.record instanceof RawRecord) message.record = message.record.parse();
             for (const mapped of this.#mapped(message)) await this.#handle(mapped, line);
           }
         }
@@ -208,13 +218,29 @@ export class Loader {
     });
   }
 
-  #encoderFor(plan: TablePlan): { encode: Encode; bigintColumns: string[] } {
+  #encoderFor(plan: TablePlan): { encode: Encode; fast: FastRowEncoder | undefined; bigintColumns: string[] } {
     const columns = copyColumns(plan).map((c) => ({ name: c.property, type: c.type }));
-    return { encode: createRowEncoder(columns, { stats: this.#copyStats, removeNulBytes: this.settings.removeNulBytes }).encode, bigintColumns: plan.columns.filter((c) => c.type === 'bigint').map((c) => c.property) };
+    const options = { stats: this.#copyStats, removeNulBytes: this.settings.removeNulBytes };
+    // Validation and flattening need the record object; so do key properties that are not columns (to check them).
+    const fastPossible = !this.settings.validateRecords && this.settings.flatteningMaxDepth === 0 && FastRowEncoder.supports(columns, plan.keyProperties);
+    return {
+      encode: createRowEncoder(columns, options).encode,
+      fast: fastPossible ? new FastRowEncoder(columns, { ...options, keyProperties: plan.keyProperties, overrideColumns: this.settings.addMetadataColumns ? METADATA_FROM_MESSAGE : [] }) : undefined,
+      bigintColumns: plan.columns.filter((c) => c.type === 'bigint').map((c) => c.property),
+    };
   }
 
   #record(message: RecordMessage, line: number): Promise<void> | undefined {
     const stream = this.#streams.get(message.stream)!;
+    if (message.record instanceof RawRecord) {
+      const length = stream.fast?.encode(message.record, this.settings.addMetadataColumns ? this.#metadataValues(message) : NO_VALUES);
+      if (length !== undefined) {
+        this.#batchFor(message.stream, line)!.appendBytes(stream.fast!.bytes, length, line);
+        return this.#counted();
+      }
+      // Something only the object path does (or reports): parse the record after all.
+      message.record = message.record.parse();
+    }
     const raw = message.record;
     if (stream.validate && !stream.validate(plainNumbers(raw))) {
       throw new ProtocolError(`RECORD for stream "${message.stream}" does not match its schema: ${describeValidationError(stream.validate.errors, 'record')}`, { line, stream: message.stream });
@@ -230,6 +256,10 @@ export class Loader {
     }
     if (this.settings.addMetadataColumns) this.#addMetadata(record, message);
     this.#batchFor(message.stream, line)!.append(stream.encode(record), line);
+    return this.#counted();
+  }
+
+  #counted(): Promise<void> | undefined {
     this.#batchRows += 1;
     if (this.#batchRows >= this.settings.batchSizeRows || (this.#batchRows & 255) === 0 && this.#batchBytes() >= this.settings.batchSizeBytes) return this.#cut();
     return undefined;
@@ -253,13 +283,23 @@ export class Loader {
   }
 
   #addMetadata(record: Record<string, unknown>, message: RecordMessage): void {
+    const [extractedAt, receivedAt, sequence, tableVersion] = this.#metadataValues(message);
+    record._sdc_extracted_at = extractedAt;
+    record._sdc_received_at = receivedAt;
+    record._sdc_sequence = sequence;
+    record._sdc_table_version = tableVersion;
+  }
+
+  /** The metadata of the next record, in METADATA_FROM_MESSAGE's order. */
+  #metadataValues(message: RecordMessage): unknown[] {
     const now = Date.now();
     if (now !== this.#receivedAtMs) [this.#receivedAt, this.#receivedAtMs] = [new Date(now).toISOString(), now];
     this.#sequence = Math.max(this.#sequence + 1, now * 1000);
-    record._sdc_extracted_at = message.time_extracted ?? null;
-    record._sdc_received_at = this.#receivedAt;
-    record._sdc_sequence = this.#sequence;
-    record._sdc_table_version = message.version ?? null;
+    this.#metadata[0] = message.time_extracted ?? null;
+    this.#metadata[1] = this.#receivedAt;
+    this.#metadata[2] = this.#sequence;
+    this.#metadata[3] = message.version ?? null;
+    return this.#metadata;
   }
 
   #batchFor(stream: string, line: number): StreamBatch | undefined {

@@ -1,6 +1,6 @@
 import type { TablePlan } from './table.js';
 
-const CHUNK_CHARS = 64 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 /** Files of a BATCH message, streamed into COPY at flush time rather than read into memory. */
 export interface BatchFiles {
@@ -13,6 +13,8 @@ export interface BatchFiles {
 /**
  * One stream's part of a batch: COPY text lines, kept as UTF-8 chunks (half the memory of
  * JS strings for non-Latin text), and the input line of each row so a COPY error can name it.
+ * Rows are written into a preallocated chunk as they come: concatenating them into a long string
+ * and encoding that at the end cost more than the rows' own encoding.
  */
 export class StreamBatch {
   readonly chunks: Buffer[] = [];
@@ -20,20 +22,30 @@ export class StreamBatch {
   readonly files: BatchFiles[] = [];
   readonly activateVersions: number[] = [];
   rows = 0;
-  #pending = '';
+  #chunk: Buffer | undefined;
+  #used = 0;
   #bytes = 0;
 
   constructor(readonly plan: TablePlan) {}
 
+  /** A row as text (`\n` included). */
   append(copyLine: string, inputLine: number): void {
-    this.#pending += copyLine;
-    this.inputLines.push(inputLine);
-    this.rows += 1;
-    if (this.#pending.length >= CHUNK_CHARS) this.#seal();
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const chunk = this.#room(copyLine.length * 3);
+    this.#used += chunk.write(copyLine, this.#used, 'utf8');
+    this.#added(inputLine);
+  }
+
+  /** A row as UTF-8 bytes (`\n` included): bytes[0, length). */
+  appendBytes(bytes: Uint8Array, length: number, inputLine: number): void {
+    const chunk = this.#room(length);
+    chunk.set(bytes.subarray(0, length), this.#used);
+    this.#used += length;
+    this.#added(inputLine);
   }
 
   get bytes(): number {
-    return this.#bytes + this.#pending.length;
+    return this.#bytes + this.#used;
   }
 
   get isEmpty(): boolean {
@@ -46,11 +58,24 @@ export class StreamBatch {
     return this.chunks.splice(0);
   }
 
+  #added(inputLine: number): void {
+    this.inputLines.push(inputLine);
+    this.rows += 1;
+  }
+
+  /** The current chunk, with at least `bytes` free after #used. */
+  #room(bytes: number): Buffer {
+    if (this.#chunk !== undefined && this.#used + bytes <= this.#chunk.length) return this.#chunk;
+    this.#seal();
+    this.#chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    return this.#chunk;
+  }
+
   #seal(): void {
-    if (this.#pending === '') return;
-    const chunk = Buffer.from(this.#pending, 'utf8');
-    this.chunks.push(chunk);
-    this.#bytes += chunk.length;
-    this.#pending = '';
+    if (this.#chunk === undefined || this.#used === 0) return;
+    this.chunks.push(this.#chunk.subarray(0, this.#used));
+    this.#bytes += this.#used;
+    this.#chunk = undefined;
+    this.#used = 0;
   }
 }
