@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ConfigError } from '@singer-io-ts/sdk';
+import { ConfigError, readJsonObjectFile } from '@singer-io-ts/sdk';
 import { SOURCES, sourceNamed, type SourceDefinition } from './sources.js';
 import { serverDataDir } from './embedded.js';
 
@@ -125,13 +125,15 @@ function findConfigFile(explicit: string | undefined, cwd: string): string | und
 }
 
 function readConfigFile(file: string): Json {
+  if (file.endsWith('.json')) return readJsonObjectFile(file);
   const text = readFileSync(file, 'utf8');
   let parsed: unknown;
   try {
-    parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    parsed = parseYaml(text);
   } catch (err) {
+    // Only the position: YAML's message can quote the line, which may hold a secret.
     const at = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
-    throw new ConfigError(`${file}${at}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`${file}${at}: not valid YAML${err instanceof YAMLParseError ? ` (${err.code})` : ''}`);
   }
   if (parsed === null || parsed === undefined) return {};
   if (!isObject(parsed)) throw new ConfigError(`${file}: must hold a mapping of settings (data_dir, warehouse, pipelines, metrics, ...)`);

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError, Redactor, createAjv, describeValidationError, readConfigSchema, type JsonSchema } from '@singer-io-ts/sdk';
+import { ConfigError, Redactor, createAjv, describeValidationError, readConfigSchema, readJsonObjectFile, type JsonSchema } from '@singer-io-ts/sdk';
 import type { TargetPostgresConfig } from '@singer-io-ts/target-postgres';
 
 /** metrics.json: target-postgres's connection keys plus where the raw tables are and how to compute. */
@@ -41,20 +40,7 @@ export function validateConfig(raw: Record<string, unknown>): { config: MetricsC
 
 /** Reads metrics.json, or the `metrics` object of a larger file. */
 export function readConfigFile(file: string): { config: MetricsConfig; redactor: Redactor } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // The parser's message can quote the file, which may hold a password.
-    throw new ConfigError(`config file ${file} is not valid JSON`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+  const value = readJsonObjectFile(file);
   const nested = (value as Record<string, unknown>).metrics;
   const own = nested !== null && typeof nested === 'object' && !Array.isArray(nested) ? (nested as Record<string, unknown>) : (value as Record<string, unknown>);
   try {

@@ -48,7 +48,7 @@ export function loadConfig(files: string[], spec: ConfigSpec, options: { env?: N
   const env = options.env ?? process.env;
   const schema = withSdkSettings(spec.schema, spec.sdkSettings);
   const fromFiles: Config = {};
-  for (const file of files) Object.assign(fromFiles, readConfigFile(file));
+  for (const file of files) Object.assign(fromFiles, readJsonObjectFile(file));
   const config: Config = { ...configFromEnv(schema, spec, env), ...fromFiles };
 
   const redactor = Redactor.fromConfig(schema, config);
@@ -71,7 +71,11 @@ export function withSdkSettings(schema: JsonSchema, sdkSettings: Record<string, 
   return { ...schema, type: 'object', properties: { ...sdkSettings, ...schema.properties } };
 }
 
-function readConfigFile(file: string): Config {
+/**
+ * A JSON file that must hold one object, with errors that name the file and never quote its text
+ * (config files hold secrets).
+ */
+export function readJsonObjectFile(file: string): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
