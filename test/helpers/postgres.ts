@@ -361,7 +361,8 @@ function run(
   });
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (so also one a client fails to reach). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

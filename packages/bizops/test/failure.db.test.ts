@@ -4,23 +4,11 @@
  * state), and a target that cannot connect.
  */
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { startSimulators } from '@singer-io-ts/simulators';
-import { freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
+import { freePort, freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
 import { exitsZero, projectDir, runCli, simulatorPipelines, writeConfig } from './helpers/project.js';
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 t.test('a failing pipeline keeps the previous state and exits non-zero with the cause', async (t) => {
   const sims = await startSimulators({ scale: 0.02, salesforce: 0 });
@@ -58,7 +46,7 @@ t.test('a failing pipeline keeps the previous state and exits non-zero with the 
   });
 
   t.test('a target that cannot connect', async (t) => {
-    const port = await closedPort();
+    const port = await freePort();
     writeConfig(dir, { warehouse: { ...warehouse, host: '127.0.0.1', port }, pipelines });
     const run = await runCli(['run', 'salesforce'], dir);
     t.equal(run.code, 1, 'exit 1');

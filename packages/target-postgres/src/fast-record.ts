@@ -12,6 +12,7 @@
  */
 import { integerOverflowsBigint, valueEncoderFor, type CopyColumn, type CopyTextStats } from './copy-text.js';
 import { parseJsonLine } from './lossless-json.js';
+import { TAB, LF, CR, SPACE, QUOTE, COMMA, MINUS, DOT, ZERO, NINE, COLON, OPEN_BRACKET, BACKSLASH, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE } from './json-chars.js';
 
 /** A RECORD message's `record`, still as JSON text (known to be a well-formed object): line[start, end). */
 export class RawRecord {
@@ -27,22 +28,6 @@ export class RawRecord {
   }
 }
 
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const COLON = 0x3a;
-const OPEN_BRACKET = 0x5b;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 /** Deeper values are left to the full parser (which has no depth limit). */
 const MAX_DEPTH = 256;
 
