@@ -118,6 +118,7 @@ export async function runTargetCli<C extends Config>(target: Target<C>, io: Io &
     }
     const { stream, sourceName } = argv.input ? openInput(argv.input) : { stream: io.stdin ?? process.stdin, sourceName: 'stdin' };
     const parse = target.parseLine?.bind(target);
+    const parseBytes = target.parseLineBytes?.bind(target);
     const writer = new SingerWriter(io.stdout ?? process.stdout);
     const abort = new AbortController();
     // Stop reading at once: nothing after the signal is loaded, and no later state is emitted.
@@ -127,7 +128,7 @@ export async function runTargetCli<C extends Config>(target: Target<C>, io: Io &
     };
     process.once('SIGTERM', onSignal).once('SIGINT', onSignal);
     try {
-      await target.run({ config: config as C, logger, input: readMessageBatches(stream, { sourceName, ...(parse ? { parse } : {}) }), writer, signal: abort.signal });
+      await target.run({ config: config as C, logger, input: readMessageBatches(stream, { sourceName, ...(parse ? { parse } : {}), ...(parseBytes ? { parseBytes } : {}) }), writer, signal: abort.signal });
       await writer.flush();
       return 0;
     } finally {

@@ -29,6 +29,13 @@ export abstract class Target<C extends Config = Config> extends Connector<C> {
    */
   parseLine?(line: string): unknown;
 
+  /**
+   * Tried first on each input line's UTF-8 bytes, bytes[start, end) (line break excluded): a
+   * message, or undefined to have the line decoded and given to parseLine as usual. Lets a target
+   * read the lines that make up nearly all input without decoding them to strings.
+   */
+  parseLineBytes?(bytes: Buffer, start: number, end: number): unknown;
+
   override capabilities(): string[] {
     return [...super.capabilities(), 'stream-maps'];
   }

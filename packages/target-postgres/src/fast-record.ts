@@ -1,119 +1,218 @@
 /**
- * The fast path for RECORD lines: from the line's JSON text straight to COPY text bytes, without
- * building the record object and without JSON.parse.
+ * The fast path for RECORD lines: from the line's UTF-8 JSON bytes straight to COPY text bytes,
+ * without decoding the line, building the record object or calling JSON.parse.
  *
- * Building the object (JSON.parse), re-reading it property by property, escaping each string and
- * concatenating the row, then encoding it to UTF-8, was most of the target's CPU. Here the reader
- * only checks the line (so malformed input still fails where and as it did) and keeps the record's
- * text (RawRecord); the loader then copies each value's text into the row with the COPY escapes
- * applied in the same pass. Anything this code does not handle byte for byte as the object path
- * does, it hands back: one value (parsed alone, encoded by copy-text.ts), or the whole record
- * (RawRecord.parse(), then the object path).
+ * Decoding every line, building the object (JSON.parse), re-reading it property by property,
+ * escaping each string and encoding the row back to UTF-8 was most of the target's CPU. Here the
+ * reader only checks the line's bytes (so malformed input still fails where and as it did) and
+ * keeps the record's bytes (RawRecord); the loader then copies each value's bytes into the row.
+ * A JSON string without a backslash is copied as it is: JSON already requires the characters
+ * COPY escapes (backslash, tab, newline, carriage return) to be escaped, and the line is checked
+ * to be valid UTF-8 once, so its raw bytes need no decoding. Strings with escapes are unescaped
+ * and COPY-escaped in one pass. Anything this code does not handle byte for byte as the object
+ * path does, it hands back: one value (parsed alone, encoded by copy-text.ts), the whole record
+ * (RawRecord.parse(), then the object path), or the whole line (decoded and parsed as before).
  */
+import { isUtf8 } from 'node:buffer';
 import { integerOverflowsBigint, valueEncoderFor, type CopyColumn, type CopyTextStats } from './copy-text.js';
 import { parseJsonLine } from './lossless-json.js';
-import { TAB, LF, CR, SPACE, QUOTE, COMMA, MINUS, DOT, ZERO, NINE, COLON, OPEN_BRACKET, BACKSLASH, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE } from './json-chars.js';
+import { TAB, LF, CR, SPACE, QUOTE, COMMA, MINUS, PLUS, DOT, ZERO, NINE, COLON, OPEN_BRACKET, BACKSLASH, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE } from './json-chars.js';
 
-/** A RECORD message's `record`, still as JSON text (known to be a well-formed object): line[start, end). */
+/** A RECORD message's `record`, still as JSON text (known to be a well-formed object): the UTF-8 bytes[start, end). */
 export class RawRecord {
   constructor(
-    readonly line: string,
+    readonly bytes: Buffer,
     readonly start: number,
     readonly end: number,
   ) {}
 
   /** The record object, exactly as parsing the whole line would have given it. */
   parse(): Record<string, unknown> {
-    return parseJsonLine(this.line.slice(this.start, this.end)) as Record<string, unknown>;
+    return parseJsonLine(this.bytes.toString('utf8', this.start, this.end)) as Record<string, unknown>;
   }
+}
+
+export interface ScannedRecord {
+  type: 'RECORD';
+  stream: string;
+  record: RawRecord;
+  version?: number;
+  time_extracted?: string;
 }
 
 /** Deeper values are left to the full parser (which has no depth limit). */
 const MAX_DEPTH = 256;
 
+const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
+const TRUE = ascii('true');
+const FALSE = ascii('false');
+const NULL = ascii('null');
+const RECORD_TYPE = ascii('"RECORD"');
+const enum Field {
+  Other,
+  Type,
+  Stream,
+  Record,
+  TimeExtracted,
+  Version,
+}
+const FIELDS: [Buffer, Field][] = [
+  [ascii('type'), Field.Type],
+  [ascii('stream'), Field.Stream],
+  [ascii('record'), Field.Record],
+  [ascii('time_extracted'), Field.TimeExtracted],
+  [ascii('version'), Field.Version],
+];
+
 /**
- * A RECORD line as a message whose `record` is a RawRecord, or undefined when the line is anything
- * else (another type, unusual fields, escapes in the envelope, malformed JSON): the caller then
- * parses it as before. The line is fully checked against JSON's grammar, so what this accepts
- * JSON.parse accepts too.
+ * Strings that repeat from one line to the next (the stream name, a tap's extraction time): the
+ * same bytes give the same string without decoding them again.
  */
-export function scanRecordLine(line: string): { type: 'RECORD'; stream: string; record: RawRecord; version?: number; time_extracted?: string } | undefined {
-  let p = skipWhitespace(line, 0);
-  if (line.charCodeAt(p) !== OPEN_BRACE) return undefined;
-  let type: string | undefined;
+class RepeatedText {
+  #bytes = Buffer.alloc(0);
+  #text = '';
+
+  /** The plain (escape-free) string body bytes[start, end). */
+  get(bytes: Buffer, start: number, end: number): string {
+    if (!sameBytes(bytes, start, end, this.#bytes)) {
+      this.#bytes = Buffer.from(bytes.subarray(start, end));
+      this.#text = bytes.toString('utf8', start, end);
+    }
+    return this.#text;
+  }
+}
+const streamNames = new RepeatedText();
+const extractionTimes = new RepeatedText();
+
+// A lone surrogate has no UTF-8 form: the object path replaces it and counts it.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** scanRecordBytes for a line already decoded (input that arrived as text). */
+export function scanRecordLine(line: string): ScannedRecord | undefined {
+  if (LONE_SURROGATE.test(line)) return undefined;
+  const bytes = Buffer.from(line, 'utf8');
+  return scanRecordBytes(bytes, 0, bytes.length);
+}
+
+/**
+ * The line bytes[start, end) as a RECORD message whose `record` is a RawRecord, or undefined when
+ * it is anything else (another type, unusual fields, escapes in the envelope, malformed JSON,
+ * invalid UTF-8): the caller then decodes and parses it as before. The line is fully checked
+ * against JSON's grammar, so what this accepts JSON.parse accepts too.
+ */
+export function scanRecordBytes(bytes: Buffer, start: number, end: number): ScannedRecord | undefined {
+  if (!isValidUtf8(bytes, start, end)) return undefined;
+  let p = skipWhitespace(bytes, start, end);
+  if (peek(bytes, p, end) !== OPEN_BRACE) return undefined;
+  let isRecord = false;
   let stream: string | undefined;
   let record: RawRecord | undefined;
   let version: number | undefined;
   let timeExtracted: string | undefined;
-  p = skipWhitespace(line, p + 1);
+  p = skipWhitespace(bytes, p + 1, end);
   for (;;) {
-    const key = plainString(line, p);
-    if (key === undefined) return undefined;
-    p = skipWhitespace(line, p + key.length + 2);
-    if (line.charCodeAt(p) !== COLON) return undefined;
-    p = skipWhitespace(line, p + 1);
-    const end = line.charCodeAt(p) === OPEN_BRACE ? skipFlatObject(line, p) : skipValue(line, p);
-    if (end < 0) return undefined;
+    const keyEnd = plainStringEnd(bytes, p, end);
+    if (keyEnd < 0) return undefined;
+    const field = fieldOf(bytes, p + 1, keyEnd - 1);
+    p = skipWhitespace(bytes, keyEnd, end);
+    if (peek(bytes, p, end) !== COLON) return undefined;
+    p = skipWhitespace(bytes, p + 1, end);
+    const opensObject = peek(bytes, p, end) === OPEN_BRACE;
+    const plainEnd = plainStringEnd(bytes, p, end);
+    const valueEnd = opensObject ? skipFlatObject(bytes, p, end) : plainEnd >= 0 ? plainEnd : skipValue(bytes, p, end);
+    if (valueEnd < 0) return undefined;
     // Any other field, a duplicate, or a value of another kind: the full parser decides.
-    if (key === 'record' && record === undefined && line.charCodeAt(p) === OPEN_BRACE) record = new RawRecord(line, p, end);
-    else if (key === 'type' && type === undefined) type = plainString(line, p);
-    else if (key === 'stream' && stream === undefined) stream = plainString(line, p);
-    else if (key === 'time_extracted' && timeExtracted === undefined) timeExtracted = plainString(line, p);
-    else if (key === 'version' && version === undefined && isSafeIntegerText(line, p, end)) version = Number(line.slice(p, end));
+    if (field === Field.Record && record === undefined && opensObject) record = new RawRecord(bytes, p, valueEnd);
+    else if (field === Field.Type && !isRecord && sameBytes(bytes, p, valueEnd, RECORD_TYPE)) isRecord = true;
+    else if (field === Field.Stream && stream === undefined && plainEnd >= 0) stream = streamNames.get(bytes, p + 1, valueEnd - 1);
+    else if (field === Field.TimeExtracted && timeExtracted === undefined && plainEnd >= 0) timeExtracted = extractionTimes.get(bytes, p + 1, valueEnd - 1);
+    else if (field === Field.Version && version === undefined && isSafeIntegerText(bytes, p, valueEnd)) version = Number(bytes.toString('latin1', p, valueEnd));
     else return undefined;
-    if ((key === 'type' && type === undefined) || (key === 'stream' && stream === undefined) || (key === 'time_extracted' && timeExtracted === undefined)) return undefined;
-    p = skipWhitespace(line, end);
-    const c = line.charCodeAt(p);
-    if (c === COMMA) p = skipWhitespace(line, p + 1);
+    p = skipWhitespace(bytes, valueEnd, end);
+    const c = peek(bytes, p, end);
+    if (c === COMMA) p = skipWhitespace(bytes, p + 1, end);
     else if (c === CLOSE_BRACE) break;
     else return undefined;
   }
-  if (skipWhitespace(line, p + 1) !== line.length || type !== 'RECORD' || stream === undefined || record === undefined) return undefined;
-  const message: { type: 'RECORD'; stream: string; record: RawRecord; version?: number; time_extracted?: string } = { type, stream, record };
+  if (skipWhitespace(bytes, p + 1, end) !== end || !isRecord || stream === undefined || record === undefined) return undefined;
+  const message: ScannedRecord = { type: 'RECORD', stream, record };
   if (version !== undefined) message.version = version;
   if (timeExtracted !== undefined) message.time_extracted = timeExtracted;
   return message;
 }
 
-/** The string at `p` if it has no escapes (its text is then line[p + 1, p + 1 + length)), else undefined. */
-function plainString(line: string, p: number): string | undefined {
-  if (line.charCodeAt(p) !== QUOTE) return undefined;
-  const close = line.indexOf('"', p + 1);
-  if (close < 0) return undefined;
-  for (let i = p + 1; i < close; i++) {
-    const c = line.charCodeAt(i);
-    if (c === BACKSLASH || c < SPACE) return undefined;
+// Lines come from the reader's chunks, many to a chunk: one check of the whole chunk usually
+// vouches for all of its lines. (A chunk cut inside a UTF-8 sequence fails it; its lines are
+// then checked one by one.)
+let checkedChunk: Buffer | undefined;
+let checkedChunkIsValid = false;
+
+function isValidUtf8(bytes: Buffer, start: number, end: number): boolean {
+  if (bytes !== checkedChunk) {
+    checkedChunk = bytes;
+    checkedChunkIsValid = isUtf8(bytes);
   }
-  return line.slice(p + 1, close);
+  return checkedChunkIsValid || isUtf8(bytes.subarray(start, end));
 }
 
-function isSafeIntegerText(line: string, start: number, end: number): boolean {
-  if (end - start > 15) return false;
+/** bytes[i], or -1 at and past `end` (the line's bytes may go on with the next line). */
+function peek(bytes: Uint8Array, i: number, end: number): number {
+  return i < end ? bytes[i]! : -1;
+}
+
+function sameBytes(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
+  return true;
+}
+
+function fieldOf(bytes: Uint8Array, start: number, end: number): Field {
+  for (const [name, field] of FIELDS) if (sameBytes(bytes, start, end, name)) return field;
+  return Field.Other;
+}
+
+/** The end (after the closing quote) of the string at `p` if it has no escapes, else -1. */
+function plainStringEnd(bytes: Uint8Array, p: number, end: number): number {
+  if (peek(bytes, p, end) !== QUOTE) return -1;
+  for (let i = p + 1; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH || c < SPACE) return -1;
+  }
+  return -1;
+}
+
+function isSafeIntegerText(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start > 15 || end === start) return false;
   for (let i = start; i < end; i++) {
-    const c = line.charCodeAt(i);
+    const c = bytes[i]!;
     if (!((c >= ZERO && c <= NINE) || (c === MINUS && i === start))) return false;
   }
   return true;
 }
 
-function skipWhitespace(text: string, from: number): number {
+function skipWhitespace(bytes: Uint8Array, from: number, end: number): number {
   let p = from;
-  for (let c = text.charCodeAt(p); c === SPACE || c === TAB || c === LF || c === CR; c = text.charCodeAt(++p));
+  while (p < end) {
+    const c = bytes[p]!;
+    if (c !== SPACE && c !== TAB && c !== LF && c !== CR) break;
+    p++;
+  }
   return p;
 }
 
 /** The end of the JSON string starting at `p` (after its closing quote), or -1 if it is not a valid string. */
-function skipString(text: string, p: number): number {
-  const length = text.length;
-  for (let i = p + 1; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > BACKSLASH) continue; // most characters: nothing to check
+function skipString(bytes: Uint8Array, p: number, end: number): number {
+  for (let i = p + 1; i < end; i++) {
+    const c = bytes[i]!;
+    if (c > BACKSLASH) continue; // most bytes, UTF-8 sequences included: nothing to check
     if (c === QUOTE) return i + 1;
     if (c < SPACE) return -1;
     if (c === BACKSLASH) {
-      const e = text.charCodeAt(++i);
+      const e = peek(bytes, ++i, end);
       if (e === 0x75) {
-        for (let k = 0; k < 4; k++) if (hexValue(text.charCodeAt(++i)) < 0) return -1;
+        if (i + 4 >= end) return -1;
+        for (let k = 0; k < 4; k++) if (hexValue(bytes[++i]!) < 0) return -1;
       } else if (!(e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) return -1;
     }
   }
@@ -121,77 +220,77 @@ function skipString(text: string, p: number): number {
 }
 
 /** The end of the JSON number starting at `p`, or -1 if it is not one (JSON's grammar exactly). */
-function skipNumber(text: string, p: number): number {
+function skipNumber(bytes: Uint8Array, p: number, end: number): number {
   let i = p;
-  if (text.charCodeAt(i) === MINUS) i++;
-  const first = text.charCodeAt(i);
+  if (peek(bytes, i, end) === MINUS) i++;
+  const first = peek(bytes, i, end);
   if (first === ZERO) i++;
-  else if (first > ZERO && first <= NINE) i = skipDigits(text, i + 1);
+  else if (first > ZERO && first <= NINE) i = skipDigits(bytes, i + 1, end);
   else return -1;
-  if (text.charCodeAt(i) === DOT) {
-    const end = skipDigits(text, i + 1);
-    if (end === i + 1) return -1;
-    i = end;
+  if (peek(bytes, i, end) === DOT) {
+    const digitsEnd = skipDigits(bytes, i + 1, end);
+    if (digitsEnd === i + 1) return -1;
+    i = digitsEnd;
   }
-  const e = text.charCodeAt(i);
+  const e = peek(bytes, i, end);
   if (e === 0x65 || e === 0x45) {
     i++;
-    const sign = text.charCodeAt(i);
-    if (sign === 0x2b || sign === MINUS) i++;
-    const end = skipDigits(text, i);
-    if (end === i) return -1;
-    i = end;
+    const sign = peek(bytes, i, end);
+    if (sign === PLUS || sign === MINUS) i++;
+    const digitsEnd = skipDigits(bytes, i, end);
+    if (digitsEnd === i) return -1;
+    i = digitsEnd;
   }
   return i;
 }
 
-function skipDigits(text: string, from: number): number {
+function skipDigits(bytes: Uint8Array, from: number, end: number): number {
   let p = from;
-  for (let c = text.charCodeAt(p); c >= ZERO && c <= NINE; c = text.charCodeAt(++p));
+  while (p < end && bytes[p]! >= ZERO && bytes[p]! <= NINE) p++;
   return p;
 }
 
-function skipLiteral(text: string, p: number, word: string): number {
-  return text.startsWith(word, p) ? p + word.length : -1;
+function skipLiteral(bytes: Uint8Array, p: number, end: number, word: Uint8Array): number {
+  return p + word.length <= end && sameBytes(bytes, p, p + word.length, word) ? p + word.length : -1;
 }
 
 /**
- * The end of the JSON value starting at `p`, or -1 if it is not valid JSON (or nests deeper than
- * MAX_DEPTH). Iterative: `closers` holds what each open container expects to end with.
+ * The end of the JSON value starting at `p`, or -1 if it is not valid JSON before `end` (or
+ * nests deeper than MAX_DEPTH). Iterative: `closers` holds what each open container expects to end with.
  */
-export function skipValue(text: string, start: number): number {
+export function skipValue(bytes: Uint8Array, start: number, end: number): number {
   const closers: number[] = [];
   let p = start;
   for (;;) {
     // A value.
-    const c = text.charCodeAt(p);
+    const c = peek(bytes, p, end);
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (closers.length >= MAX_DEPTH) return -1;
       const closer = c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
-      p = skipWhitespace(text, p + 1);
-      if (text.charCodeAt(p) === closer) {
+      p = skipWhitespace(bytes, p + 1, end);
+      if (peek(bytes, p, end) === closer) {
         p++;
       } else {
         closers.push(closer);
-        if (closer === CLOSE_BRACE && (p = objectKey(text, p)) < 0) return -1;
+        if (closer === CLOSE_BRACE && (p = objectKey(bytes, p, end)) < 0) return -1;
         continue;
       }
-    } else if (c === QUOTE) p = skipString(text, p);
-    else if (c === MINUS || (c >= ZERO && c <= NINE)) p = skipNumber(text, p);
-    else if (c === 0x74) p = skipLiteral(text, p, 'true');
-    else if (c === 0x66) p = skipLiteral(text, p, 'false');
-    else if (c === 0x6e) p = skipLiteral(text, p, 'null');
+    } else if (c === QUOTE) p = skipString(bytes, p, end);
+    else if (c === MINUS || (c >= ZERO && c <= NINE)) p = skipNumber(bytes, p, end);
+    else if (c === 0x74) p = skipLiteral(bytes, p, end, TRUE);
+    else if (c === 0x66) p = skipLiteral(bytes, p, end, FALSE);
+    else if (c === 0x6e) p = skipLiteral(bytes, p, end, NULL);
     else return -1;
     if (p < 0) return -1;
     // After a value: the next one in its container, or the container's end.
     for (;;) {
       const closer = closers[closers.length - 1];
       if (closer === undefined) return p;
-      p = skipWhitespace(text, p);
-      const next = text.charCodeAt(p);
+      p = skipWhitespace(bytes, p, end);
+      const next = peek(bytes, p, end);
       if (next === COMMA) {
-        p = skipWhitespace(text, p + 1);
-        if (closer === CLOSE_BRACE && (p = objectKey(text, p)) < 0) return -1;
+        p = skipWhitespace(bytes, p + 1, end);
+        if (closer === CLOSE_BRACE && (p = objectKey(bytes, p, end)) < 0) return -1;
         break;
       }
       if (next !== closer) return -1;
@@ -202,66 +301,67 @@ export function skipValue(text: string, start: number): number {
 }
 
 // JSON's grammar for an object of scalars written without whitespace, most records: a regular
-// expression checks it several times faster than a loop over the characters. Anything it does
-// not match (whitespace, nested values, invalid JSON) goes to skipObject.
+// expression over the bytes read as Latin-1 (one character per byte: UTF-8 sequences are runs of
+// characters above 0x7f, which strings accept) checks it several times faster than a loop over
+// the bytes. Anything it does not match (whitespace, nested values, invalid JSON) goes to skipObject.
 const STRING = '"[^"\\\\\\x00-\\x1f]*(?:\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\\\\x00-\\x1f]*)*"';
 const NUMBER = '-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?';
 const MEMBER = `${STRING}:(?:${STRING}|${NUMBER}|true|false|null)`;
 const FLAT_OBJECT = new RegExp(`\\{(?:${MEMBER}(?:,${MEMBER})*)?\\}`, 'y');
 
-function skipFlatObject(text: string, start: number): number {
-  FLAT_OBJECT.lastIndex = start;
+function skipFlatObject(bytes: Buffer, start: number, end: number): number {
+  FLAT_OBJECT.lastIndex = 0;
   try {
-    if (FLAT_OBJECT.test(text)) return FLAT_OBJECT.lastIndex;
+    if (FLAT_OBJECT.test(bytes.toString('latin1', start, end))) return start + FLAT_OBJECT.lastIndex;
   } catch {
     // A huge object can exhaust the expression's backtracking stack: the loop has none.
   }
-  return skipObject(text, start);
+  return skipObject(bytes, start, end);
 }
 
 /**
  * skipValue for the common case of an object of scalars (a record), in one flat loop without
  * the container stack; nested values go to skipValue.
  */
-function skipObject(text: string, start: number): number {
-  let p = skipWhitespace(text, start + 1);
-  if (text.charCodeAt(p) === CLOSE_BRACE) return p + 1;
+function skipObject(bytes: Uint8Array, start: number, end: number): number {
+  let p = skipWhitespace(bytes, start + 1, end);
+  if (peek(bytes, p, end) === CLOSE_BRACE) return p + 1;
   for (;;) {
-    if (text.charCodeAt(p) !== QUOTE) return -1;
-    p = skipString(text, p);
+    if (peek(bytes, p, end) !== QUOTE) return -1;
+    p = skipString(bytes, p, end);
     if (p < 0) return -1;
-    if (text.charCodeAt(p) !== COLON) {
-      p = skipWhitespace(text, p);
-      if (text.charCodeAt(p) !== COLON) return -1;
+    if (peek(bytes, p, end) !== COLON) {
+      p = skipWhitespace(bytes, p, end);
+      if (peek(bytes, p, end) !== COLON) return -1;
     }
-    p = skipWhitespace(text, p + 1);
-    const c = text.charCodeAt(p);
-    if (c === QUOTE) p = skipString(text, p);
-    else if (c === MINUS || (c >= ZERO && c <= NINE)) p = skipNumber(text, p);
-    else if (c === 0x6e) p = skipLiteral(text, p, 'null');
-    else if (c === 0x74) p = skipLiteral(text, p, 'true');
-    else if (c === 0x66) p = skipLiteral(text, p, 'false');
-    else p = skipValue(text, p);
+    p = skipWhitespace(bytes, p + 1, end);
+    const c = peek(bytes, p, end);
+    if (c === QUOTE) p = skipString(bytes, p, end);
+    else if (c === MINUS || (c >= ZERO && c <= NINE)) p = skipNumber(bytes, p, end);
+    else if (c === 0x6e) p = skipLiteral(bytes, p, end, NULL);
+    else if (c === 0x74) p = skipLiteral(bytes, p, end, TRUE);
+    else if (c === 0x66) p = skipLiteral(bytes, p, end, FALSE);
+    else p = skipValue(bytes, p, end);
     if (p < 0) return -1;
-    let next = text.charCodeAt(p);
+    let next = peek(bytes, p, end);
     if (next !== COMMA && next !== CLOSE_BRACE) {
-      p = skipWhitespace(text, p);
-      next = text.charCodeAt(p);
+      p = skipWhitespace(bytes, p, end);
+      next = peek(bytes, p, end);
     }
     if (next === CLOSE_BRACE) return p + 1;
     if (next !== COMMA) return -1;
-    p = skipWhitespace(text, p + 1);
+    p = skipWhitespace(bytes, p + 1, end);
   }
 }
 
 /** A `"key" :` and the whitespace after it; the position of the value, or -1. */
-function objectKey(text: string, p: number): number {
-  if (text.charCodeAt(p) !== QUOTE) return -1;
-  const end = skipString(text, p);
-  if (end < 0) return -1;
-  const colon = skipWhitespace(text, end);
-  if (text.charCodeAt(colon) !== COLON) return -1;
-  return skipWhitespace(text, colon + 1);
+function objectKey(bytes: Uint8Array, p: number, end: number): number {
+  if (peek(bytes, p, end) !== QUOTE) return -1;
+  const keyEnd = skipString(bytes, p, end);
+  if (keyEnd < 0) return -1;
+  const colon = skipWhitespace(bytes, keyEnd, end);
+  if (peek(bytes, colon, end) !== COLON) return -1;
+  return skipWhitespace(bytes, colon + 1, end);
 }
 
 function hexValue(c: number): number {
@@ -284,6 +384,9 @@ export interface FastEncoderOptions {
 
 type ValueEncoder = (value: unknown) => string;
 
+/** Strings shorter than this are copied byte by byte: a native copy costs more to call. */
+const NATIVE_COPY_FROM = 64;
+
 /**
  * Encodes RawRecords for one column list into COPY text bytes, exactly as createRowEncoder
  * encodes the parsed record. Build once per table shape.
@@ -293,22 +396,28 @@ export class FastRowEncoder {
   bytes: Buffer = Buffer.allocUnsafe(4096);
   readonly #columns: readonly CopyColumn[];
   readonly #index = new Map<string, number>();
-  readonly #plainName: boolean[];
+  /** Per column: its name in UTF-8 when JSON spells it without escapes, else undefined. */
+  readonly #plainNames: (Buffer | undefined)[];
   readonly #encoders: ValueEncoder[];
   readonly #stats: CopyTextStats;
   readonly #removeNul: boolean;
   readonly #keyColumns: number[];
   /** Per column: which override it takes (-1: none). */
   readonly #override: Int32Array;
+  /** Per override: the last value and its encoded bytes (the extraction and receipt times repeat). */
+  readonly #lastOverride: unknown[];
+  readonly #lastOverrideBytes: Buffer[];
   readonly #starts: Int32Array;
   readonly #ends: Int32Array;
+  /** Per column: whether its string value has escapes. */
+  readonly #escaped: Uint8Array;
   #pos = 0;
   #slack = 0;
 
   constructor(columns: readonly CopyColumn[], options: FastEncoderOptions) {
     this.#columns = columns;
     columns.forEach((column, i) => this.#index.set(column.name, i));
-    this.#plainName = columns.map((column) => JSON.stringify(column.name) === `"${column.name}"`);
+    this.#plainNames = columns.map((column) => (JSON.stringify(column.name) === `"${column.name}"` ? Buffer.from(column.name, 'utf8') : undefined));
     this.#encoders = columns.map((column) => valueEncoderFor(column, options.stats, options.removeNulBytes));
     this.#stats = options.stats;
     this.#removeNul = options.removeNulBytes;
@@ -318,8 +427,11 @@ export class FastRowEncoder {
       return i;
     });
     this.#override = Int32Array.from(columns, (column) => options.overrideColumns.indexOf(column.name));
+    this.#lastOverride = options.overrideColumns.map(() => NOT_YET);
+    this.#lastOverrideBytes = options.overrideColumns.map(() => Buffer.alloc(0));
     this.#starts = new Int32Array(columns.length);
     this.#ends = new Int32Array(columns.length);
+    this.#escaped = new Uint8Array(columns.length);
   }
 
   /** For the loader: whether this column list can be encoded here at all (every key property a column, no property read by two columns). */
@@ -334,46 +446,47 @@ export class FastRowEncoder {
    * integer beyond bigint's range (the loader widens the column).
    */
   encode(record: RawRecord, overrides: readonly unknown[]): number | undefined {
-    const line = record.line;
+    const json = record.bytes;
+    const end = record.end;
     const starts = this.#starts;
     const ends = this.#ends;
     starts.fill(-1);
     // Where each column's value is; a repeated key overwrites, so the last one wins as in JSON.parse.
-    let p = skipWhitespace(line, record.start + 1);
+    let p = skipWhitespace(json, record.start + 1, end);
     let guess = 0;
-    while (line.charCodeAt(p) === QUOTE) {
-      let column = this.#literalKey(line, p, guess);
+    while (peek(json, p, end) === QUOTE) {
+      let column = this.#literalKey(json, p, end, guess);
       let keyEnd: number;
-      if (column >= 0) keyEnd = p + this.#columns[column]!.name.length + 2;
+      if (column >= 0) keyEnd = p + this.#plainNames[column]!.length + 2;
       else {
-        keyEnd = skipString(line, p);
-        column = this.#columnOf(line, p, keyEnd);
+        keyEnd = skipString(json, p, end);
+        column = this.#columnOf(json, p, keyEnd);
       }
-      p = skipWhitespace(line, skipWhitespace(line, keyEnd) + 1);
-      const valueEnd = valueEndAt(line, p);
+      p = skipWhitespace(json, skipWhitespace(json, keyEnd, end) + 1, end);
+      const valueEnd = this.#valueEnd(json, p, end, column);
       if (column >= 0) {
         starts[column] = p;
         ends[column] = valueEnd;
         guess = column + 1;
       }
-      p = skipWhitespace(line, valueEnd);
-      if (line.charCodeAt(p) !== COMMA) break;
-      p = skipWhitespace(line, p + 1);
+      p = skipWhitespace(json, valueEnd, end);
+      if (peek(json, p, end) !== COMMA) break;
+      p = skipWhitespace(json, p + 1, end);
     }
     for (const key of this.#keyColumns) {
-      if (starts[key]! < 0 || line.charCodeAt(starts[key]!) === 0x6e) return undefined;
+      if (starts[key]! < 0 || json[starts[key]!] === 0x6e) return undefined;
     }
     this.#pos = 0;
     const columns = this.#columns;
     // Room for everything but strings and encoder output (tabs, \N, numbers: at most this
     // many bytes), kept free after each of those too, which reserve their own room on top.
-    this.#slack = record.end - record.start + columns.length * 3 + 1;
+    this.#slack = end - record.start + columns.length * 3 + 1;
     this.#reserve(0);
     for (let i = 0; i < columns.length; i++) {
       if (i > 0) this.bytes[this.#pos++] = TAB;
       const override = this.#override[i]!;
       if (override >= 0 && override < overrides.length) {
-        this.#text(this.#encoders[i]!(overrides[override]));
+        this.#overrideValue(override, overrides[override], i);
         continue;
       }
       const s = starts[i]!;
@@ -381,7 +494,7 @@ export class FastRowEncoder {
         this.#null();
         continue;
       }
-      if (!this.#value(line, s, ends[i]!, i)) return undefined;
+      if (!this.#value(json, s, ends[i]!, i)) return undefined;
     }
     this.bytes[this.#pos++] = LF;
     return this.#pos;
@@ -391,49 +504,69 @@ export class FastRowEncoder {
    * `guess` when the key at `p` is that column's name spelled without escapes, else -1.
    * Records usually list their properties in the schema's order, so this is the common case.
    */
-  #literalKey(line: string, p: number, guess: number): number {
-    if (guess >= this.#columns.length || !this.#plainName[guess]) return -1;
-    const name = this.#columns[guess]!.name;
+  #literalKey(json: Uint8Array, p: number, end: number, guess: number): number {
+    const name = this.#plainNames[guess];
+    if (name === undefined) return -1;
     const from = p + 1;
-    for (let k = 0; k < name.length; k++) if (line.charCodeAt(from + k) !== name.charCodeAt(k)) return -1;
-    return line.charCodeAt(from + name.length) === QUOTE ? guess : -1;
+    if (from + name.length >= end) return -1;
+    for (let k = 0; k < name.length; k++) if (json[from + k] !== name[k]) return -1;
+    return json[from + name.length] === QUOTE ? guess : -1;
   }
 
-  /** The column the key line[p, keyEnd) names, or -1. */
-  #columnOf(line: string, p: number, keyEnd: number): number {
-    const raw = line.slice(p + 1, keyEnd - 1);
-    const name = raw.includes('\\') ? (JSON.parse(line.slice(p, keyEnd)) as string) : raw;
+  /** The column the key json[p, keyEnd) names, or -1. */
+  #columnOf(json: Buffer, p: number, keyEnd: number): number {
+    const raw = json.toString('utf8', p + 1, keyEnd - 1);
+    const name = raw.includes('\\') ? (JSON.parse(json.toString('utf8', p, keyEnd)) as string) : raw;
     return this.#index.get(name) ?? -1;
   }
 
+  /** The end of the (valid) value at `p`; for a string, notes in #escaped whether it has escapes. */
+  #valueEnd(json: Uint8Array, p: number, end: number, column: number): number {
+    const c = json[p];
+    if (c === QUOTE) {
+      let escaped = 0;
+      let q = p + 1;
+      for (let d = json[q]; d !== QUOTE; d = json[++q]) {
+        if (d === BACKSLASH) {
+          escaped = 1;
+          q++;
+        }
+      }
+      if (column >= 0) this.#escaped[column] = escaped;
+      return q + 1;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) return skipValue(json, p, end);
+    let q = p;
+    for (let d = json[q]; q < end && d !== COMMA && d !== CLOSE_BRACE && d !== SPACE && d !== TAB && d !== LF && d !== CR; d = json[++q]);
+    return q;
+  }
+
   /** Writes one present value; false when the record must take the object path. */
-  #value(line: string, s: number, e: number, i: number): boolean {
+  #value(json: Buffer, s: number, e: number, i: number): boolean {
     const type = this.#columns[i]!.type;
-    const c = line.charCodeAt(s);
+    const c = json[s];
     if (c === 0x6e) {
       this.#null();
       return true;
     }
     if (c === QUOTE && (type === 'text' || type === 'timestamptz' || type === 'date' || type === 'time')) {
-      this.#string(line, s + 1, e - 1);
+      if (this.#escaped[i] === 1) this.#unescape(json, s + 1, e - 1);
+      else this.#copy(json, s + 1, e - 1);
       return true;
     }
     if (type === 'boolean' && (c === 0x74 || c === 0x66)) {
       this.bytes[this.#pos++] = c;
       return true;
     }
-    if ((type === 'numeric' || type === 'bigint') && isShortestNumber(line, s, e, type === 'bigint')) {
+    if ((type === 'numeric' || type === 'bigint') && isShortestNumber(json, s, e, type === 'bigint')) {
       // What String() gives for the number's double is its text: the object path writes that
       // text whether it kept a number or an exact JsonNumber.
-      const out = this.bytes;
-      let pos = this.#pos;
-      for (let i = s; i < e; i++) out[pos++] = line.charCodeAt(i);
-      this.#pos = pos;
+      this.#copy(json, s, e);
       return true;
     }
     // Anything else: this value alone through the object path's encoder. Should that throw (an
     // object for a scalar column), the whole record goes the object path, which reports it.
-    const value = parseJsonLine(line.slice(s, e));
+    const value = parseJsonLine(json.toString('utf8', s, e));
     if (type === 'bigint' && integerOverflowsBigint(value)) return false;
     let text: string;
     try {
@@ -445,30 +578,64 @@ export class FastRowEncoder {
     return true;
   }
 
+  /** A metadata value; the same value as the previous record's reuses its bytes. */
+  #overrideValue(override: number, value: unknown, column: number): void {
+    if (value !== this.#lastOverride[override] || typeof value !== 'string') {
+      const text = this.#encoders[column]!(value);
+      this.#lastOverride[override] = value;
+      this.#lastOverrideBytes[override] = Buffer.from(text, 'utf8');
+    }
+    const bytes = this.#lastOverrideBytes[override]!;
+    this.#copy(bytes, 0, bytes.length);
+  }
+
+  /** Bytes that need no escaping (a string without escapes, a number). */
+  #copy(source: Uint8Array, from: number, to: number): void {
+    this.#reserve(to - from);
+    const out = this.bytes;
+    if (to - from >= NATIVE_COPY_FROM) {
+      out.set(source.subarray(from, to), this.#pos);
+      this.#pos += to - from;
+      return;
+    }
+    let pos = this.#pos;
+    for (let i = from; i < to; i++) out[pos++] = source[i]!;
+    this.#pos = pos;
+  }
+
   /**
-   * The JSON string body line[from, to) unescaped, COPY-escaped and UTF-8 encoded in one pass:
-   * what escapeCopyText and Buffer.from do with the parsed string (NUL removed and counted unless
-   * kept, lone surrogates → U+FFFD and counted).
+   * The JSON string body json[from, to), which has escapes, unescaped and COPY-escaped in one
+   * pass: what escapeCopyText and Buffer.from do with the parsed string (NUL removed and counted
+   * unless kept, lone surrogates → U+FFFD and counted). Bytes outside escapes are valid UTF-8
+   * and never need escaping, so they are copied as they are.
    */
-  #string(line: string, from: number, to: number): void {
-    this.#reserve((to - from) * 3);
+  #unescape(json: Uint8Array, from: number, to: number): void {
+    // An escape (6 bytes at most) becomes at most 4 bytes; a pending surrogate adds 3.
+    this.#reserve((to - from) * 2 + 3);
     const out = this.bytes;
     let pos = this.#pos;
-    let high = -1; // a high surrogate waiting for its low half
+    let high = -1; // a high surrogate escape waiting for its low half
     for (let i = from; i < to; i++) {
-      let u = line.charCodeAt(i);
-      if (u === BACKSLASH) {
-        const e = line.charCodeAt(++i);
-        if (e === 0x75) {
-          u = (hexValue(line.charCodeAt(i + 1)) << 12) | (hexValue(line.charCodeAt(i + 2)) << 8) | (hexValue(line.charCodeAt(i + 3)) << 4) | hexValue(line.charCodeAt(i + 4));
-          i += 4;
-        } else if (e === 0x6e) u = LF;
-        else if (e === 0x74) u = TAB;
-        else if (e === 0x72) u = CR;
-        else if (e === 0x62) u = 0x08;
-        else if (e === 0x66) u = 0x0c;
-        else u = e; // " \ /
+      let u = json[i]!;
+      if (u !== BACKSLASH) {
+        if (high >= 0) {
+          pos = replacement(out, pos);
+          this.#stats.surrogatesReplaced++;
+          high = -1;
+        }
+        out[pos++] = u;
+        continue;
       }
+      const e = json[++i];
+      if (e === 0x75) {
+        u = (hexValue(json[i + 1]!) << 12) | (hexValue(json[i + 2]!) << 8) | (hexValue(json[i + 3]!) << 4) | hexValue(json[i + 4]!);
+        i += 4;
+      } else if (e === 0x6e) u = LF;
+      else if (e === 0x74) u = TAB;
+      else if (e === 0x72) u = CR;
+      else if (e === 0x62) u = 0x08;
+      else if (e === 0x66) u = 0x0c;
+      else u = e!; // " \ /
       if (high >= 0) {
         if (u >= 0xdc00 && u <= 0xdfff) {
           const code = 0x10000 + ((high - 0xd800) << 10) + (u - 0xdc00);
@@ -534,29 +701,31 @@ export class FastRowEncoder {
   }
 }
 
+const NOT_YET = Symbol('no value yet');
+
 /**
- * Whether the number line[s, e) is spelled exactly as String() spells its double: no exponent,
+ * Whether the number json[s, e) is spelled exactly as String() spells its double: no exponent,
  * no leading or trailing zeros, at most 15 significant digits (which a double always keeps),
  * between 1e-6 and 1e21 (where String() switches to exponents), not -0. Integers only when
  * `integer`. Anything else takes the object path's encoder.
  */
-export function isShortestNumber(line: string, s: number, e: number, integer: boolean): boolean {
+export function isShortestNumber(json: Uint8Array, s: number, e: number, integer: boolean): boolean {
   let i = s;
-  if (line.charCodeAt(i) === MINUS) i++;
+  if (json[i] === MINUS) i++;
   const intStart = i;
-  while (i < e && line.charCodeAt(i) >= ZERO && line.charCodeAt(i) <= NINE) i++;
+  while (i < e && json[i]! >= ZERO && json[i]! <= NINE) i++;
   const intDigits = i - intStart;
-  if (intDigits === 0 || intDigits > 15 || (intDigits > 1 && line.charCodeAt(intStart) === ZERO)) return false;
-  const zeroInt = intDigits === 1 && line.charCodeAt(intStart) === ZERO;
+  if (intDigits === 0 || intDigits > 15 || (intDigits > 1 && json[intStart] === ZERO)) return false;
+  const zeroInt = intDigits === 1 && json[intStart] === ZERO;
   if (i === e) return !(zeroInt && intStart > s); // "-0" is "0" to String()
-  if (integer || line.charCodeAt(i) !== DOT) return false;
+  if (integer || json[i] !== DOT) return false;
   const fracStart = ++i;
-  while (i < e && line.charCodeAt(i) >= ZERO && line.charCodeAt(i) <= NINE) i++;
-  if (i !== e || i === fracStart || line.charCodeAt(e - 1) === ZERO) return false;
+  while (i < e && json[i]! >= ZERO && json[i]! <= NINE) i++;
+  if (i !== e || i === fracStart || json[e - 1] === ZERO) return false;
   if (!zeroInt) return intDigits + (e - fracStart) <= 15;
   // 0.000001 is written out, 0.0000001 is 1e-7.
   let zeros = fracStart;
-  while (line.charCodeAt(zeros) === ZERO) zeros++;
+  while (json[zeros] === ZERO) zeros++;
   return zeros - fracStart <= 5 && e - zeros <= 15;
 }
 
@@ -566,20 +735,4 @@ function replacement(out: Buffer, pos: number): number {
   out[pos + 1] = 0xbf;
   out[pos + 2] = 0xbd;
   return pos + 3;
-}
-
-/** The end of the (valid) value at `p`: strings by their closing quote, containers by skipValue. */
-function valueEndAt(line: string, p: number): number {
-  const c = line.charCodeAt(p);
-  if (c === QUOTE) {
-    for (let q = line.indexOf('"', p + 1); ; q = line.indexOf('"', q + 1)) {
-      let b = q - 1;
-      while (line.charCodeAt(b) === BACKSLASH) b--;
-      if (((q - 1 - b) & 1) === 0) return q + 1;
-    }
-  }
-  if (c === OPEN_BRACE || c === OPEN_BRACKET) return skipValue(line, p);
-  let q = p;
-  for (let d = line.charCodeAt(q); d !== COMMA && d !== CLOSE_BRACE && d !== SPACE && d !== TAB && d !== LF && d !== CR && q < line.length; d = line.charCodeAt(++q));
-  return q;
 }

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { createPool, resolveConnection } from './client.js';
 import { loadConfigSchema, type TargetPostgresConfig } from './config-schema.js';
 import { Loader, loaderSettings } from './loader.js';
-import { scanRecordLine } from './fast-record.js';
+import { scanRecordBytes, scanRecordLine } from './fast-record.js';
 import { parseJsonLine } from './lossless-json.js';
 
 export class TargetPostgres extends Target<TargetPostgresConfig> {
@@ -20,6 +20,11 @@ export class TargetPostgres extends Target<TargetPostgresConfig> {
    */
   override parseLine(line: string): unknown {
     return scanRecordLine(line) ?? parseJsonLine(line);
+  }
+
+  /** RECORD lines are checked and kept as bytes, never decoded; other lines are decoded and go to parseLine. */
+  override parseLineBytes(bytes: Buffer, start: number, end: number): unknown {
+    return scanRecordBytes(bytes, start, end);
   }
 
   override capabilities(): string[] {

@@ -1,11 +1,15 @@
 import t, { type Test } from 'tap';
 import { createRowEncoder, newCopyTextStats, type CopyColumn } from '../src/copy-text.js';
-import { FastRowEncoder, isShortestNumber, RawRecord, scanRecordLine, skipValue } from '../src/fast-record.js';
+import { FastRowEncoder, isShortestNumber, RawRecord, scanRecordBytes, scanRecordLine, skipValue } from '../src/fast-record.js';
 import { parseJsonLine } from '../src/lossless-json.js';
 import type { PgType } from '../src/type-map.js';
 
 // Test names in ASCII: TAP output must not carry raw line separators.
 const show = (text: string): string => JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A record's JSON text as the reader hands it over: UTF-8 bytes. */
+const raw = (text: string): RawRecord => new RawRecord(Buffer.from(text, 'utf8'), 0, Buffer.byteLength(text));
+const bytesOf = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 const TYPES: PgType[] = ['text', 'boolean', 'bigint', 'numeric', 'jsonb', 'date', 'time', 'timestamptz'];
 
@@ -15,9 +19,10 @@ function both(columns: CopyColumn[], recordText: string, options: { removeNulByt
   const overrideColumns = Object.keys(options.overrides ?? {});
   const fastStats = newCopyTextStats();
   const fast = new FastRowEncoder(columns, { stats: fastStats, removeNulBytes, keyProperties: options.keys ?? [], overrideColumns });
-  const line = ` {"type":"RECORD","stream":"s","record":${recordText}} `;
-  const start = line.indexOf(recordText);
-  const length = fast.encode(new RawRecord(line, start, start + recordText.length), Object.values(options.overrides ?? {}));
+  // Input arrives as UTF-8, which cannot hold a lone surrogate: such text never reaches the fast path.
+  const line = Buffer.from(` {"type":"RECORD","stream":"s","record":${recordText}}\n{"type":"STATE"} `, 'utf8');
+  const start = line.indexOf('"record":') + 9;
+  const length = /\p{Cs}/u.test(recordText) ? undefined : fast.encode(new RawRecord(line, start, start + Buffer.byteLength(recordText)), Object.values(options.overrides ?? {}));
   const slowStats = newCopyTextStats();
   const slow = createRowEncoder(columns, { stats: slowStats, removeNulBytes });
   const record = { ...(parseJsonLine(recordText) as Record<string, unknown>), ...options.overrides };
@@ -184,7 +189,7 @@ t.test('records the object path must take: key missing or null, bigint overflow,
     { name: 'b', type: 'boolean' },
   ];
   const encode = (record: string): number | undefined =>
-    new FastRowEncoder(columns, { stats: newCopyTextStats(), removeNulBytes: true, keyProperties: ['id'], overrideColumns: [] }).encode(new RawRecord(record, 0, record.length), []);
+    new FastRowEncoder(columns, { stats: newCopyTextStats(), removeNulBytes: true, keyProperties: ['id'], overrideColumns: [] }).encode(raw(record), []);
   t.equal(encode('{"n":1}'), undefined, 'key missing');
   t.equal(encode('{"id":null,"n":1}'), undefined, 'key null');
   t.equal(encode('{"id":"a","n":9223372036854775808}'), undefined, 'beyond bigint: the loader widens the column');
@@ -209,7 +214,7 @@ t.test('the row buffer grows for long and non-ASCII rows', async (t) => {
   // One encoder for many rows: no state leaks from one row into the next.
   const encoder = new FastRowEncoder(columns, { stats: newCopyTextStats(), removeNulBytes: true, keyProperties: [], overrideColumns: [] });
   for (const record of ['{"a":"x","b":1,"c":[1]}', `{"a":"${long}"}`, '{"b":2}']) {
-    const length = encoder.encode(new RawRecord(record, 0, record.length), [])!;
+    const length = encoder.encode(raw(record), [])!;
     t.equal(encoder.bytes.subarray(0, length).toString('utf8'), createRowEncoder(columns).encode(parseJsonLine(record) as Record<string, unknown>));
   }
 });
@@ -220,12 +225,12 @@ t.test('isShortestNumber agrees with String(Number(text)) === text', async (t) =
   for (const text of texts) {
     const exact = /^-?\d+(\.\d+)?$/.test(text) && String(Number(text)) === text;
     // isShortestNumber may say no where String() agrees (it is conservative), never yes where it does not.
-    if (isShortestNumber(text, 0, text.length, false)) t.ok(exact, text);
-    if (isShortestNumber(text, 0, text.length, true)) t.ok(exact && Number.isSafeInteger(Number(text)), `${text} as an integer`);
+    if (isShortestNumber(bytesOf(text), 0, text.length, false)) t.ok(exact, text);
+    if (isShortestNumber(bytesOf(text), 0, text.length, true)) t.ok(exact && Number.isSafeInteger(Number(text)), `${text} as an integer`);
   }
-  t.ok(isShortestNumber('159730.87', 0, 9, false));
-  t.ok(isShortestNumber('2023', 0, 4, true));
-  t.notOk(isShortestNumber('1.5', 0, 3, true));
+  t.ok(isShortestNumber(bytesOf('159730.87'), 0, 9, false));
+  t.ok(isShortestNumber(bytesOf('2023'), 0, 4, true));
+  t.notOk(isShortestNumber(bytesOf('1.5'), 0, 3, true));
 });
 
 t.test('scanRecordLine: RECORD lines keep their record as text; anything else is left to the full parser', async (t) => {
@@ -236,7 +241,7 @@ t.test('scanRecordLine: RECORD lines keep their record as text; anything else is
   t.equal(scanned.version, 3);
   t.equal(scanned.time_extracted, '2024-01-01T00:00:00Z');
   t.same(scanned.record.parse(), { a: 1, b: 'x' });
-  t.equal(line.slice(scanned.record.start, scanned.record.end), '{"a":1,"b":"x"}');
+  t.equal(scanned.record.bytes.toString('utf8', scanned.record.start, scanned.record.end), '{"a":1,"b":"x"}');
   t.same(scanRecordLine(' { "record" : { } , "stream" : "s" , "type" : "RECORD" } ')?.record.parse(), {});
   const notScanned = [
     '{"type":"SCHEMA","stream":"s","schema":{},"key_properties":[]}',
@@ -297,10 +302,31 @@ t.test('scanRecordLine accepts nothing JSON.parse rejects', async (t) => {
       parses = false;
     }
     const scanned = scanRecordLine(line);
+    // In the reader's buffer the next line follows: nothing past the line's end may complete it.
+    const followed = Buffer.from(`${line}\n"}]}}\n`, 'utf8');
+    t.equal(scanRecordBytes(followed, 0, Buffer.byteLength(line)), undefined, `${body.slice(0, 40)}, followed by more bytes`);
     if (!parses) t.equal(scanned, undefined, body);
     // Valid, but deeper than the scanner goes: left to the full parser.
     else t.equal(scanned, undefined, `${body.slice(0, 40)}...`);
   }
-  t.equal(skipValue('[1,[2,{"a":[3]}],"x"] ', 0), 21);
-  t.equal(skipValue('{"a":[1,2]', 0), -1);
+  t.equal(skipValue(bytesOf('[1,[2,{"a":[3]}],"x"] '), 0, 22), 21);
+  t.equal(skipValue(bytesOf('{"a":[1,2]'), 0, 10), -1);
+  t.equal(skipValue(bytesOf('{"a":[1,2]}'), 0, 10), -1, 'the closing brace is past the end');
+});
+
+t.test('scanRecordBytes reads one line of a larger buffer, and leaves invalid UTF-8 to the decoder', async (t) => {
+  const lines = ['{"type":"RECORD","stream":"s","record":{"a":"é"},"time_extracted":"2024-01-01T00:00:00Z"}', '{"type":"RECORD","stream":"t","record":{"a":2}}'];
+  const buffer = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+  const first = scanRecordBytes(buffer, 0, Buffer.byteLength(lines[0]!))!;
+  t.same(first.record.parse(), { a: 'é' });
+  t.equal(first.stream, 's');
+  t.equal(first.time_extracted, '2024-01-01T00:00:00Z');
+  const second = scanRecordBytes(buffer, Buffer.byteLength(lines[0]!) + 1, buffer.length - 1)!;
+  t.equal(second.stream, 't', 'a new stream name is read, not the previous one reused');
+  t.same(second.record.parse(), { a: 2 });
+  for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80]]) {
+    const line = Buffer.concat([Buffer.from('{"type":"RECORD","stream":"s","record":{"a":"'), Buffer.from(bad), Buffer.from('"}}')]);
+    t.equal(scanRecordBytes(line, 0, line.length), undefined, `invalid UTF-8 ${Buffer.from(bad).toString('hex')}: decoded (U+FFFD) and parsed as before`);
+  }
+  t.equal(scanRecordLine('{"type":"RECORD","stream":"s","record":{"a":"\ud800"}}'.replace('\\ud800', '\ud800')), undefined, 'a lone surrogate in decoded text: the object path counts it');
 });

@@ -19,6 +19,11 @@ export interface ReaderOptions {
    * 2^53 or long decimals exact passes a lossless parser here.
    */
   parse?: (line: string) => unknown;
+  /**
+   * Tried first on each line's UTF-8 bytes, bytes[start, end) without the line break: a value,
+   * or undefined (or a throw) to decode the line and use `parse`, which reports what is wrong.
+   */
+  parseBytes?: (bytes: Buffer, start: number, end: number) => unknown;
 }
 
 /**
@@ -30,26 +35,82 @@ export interface ReaderOptions {
 export async function* readMessageBatches(input: Readable, options: ReaderOptions = {}): AsyncGenerator<ReadMessage[]> {
   const sourceName = options.sourceName ?? 'stdin';
   const parse = options.parse ?? JSON.parse;
+  const parseBytes = options.parseBytes;
   const streamsWithSchema = new Set<string>();
-  const decoder = new StringDecoder('utf8');
-  let partial = '';
   let lineNumber = 0;
 
-  const parseLine = (raw: string): ReadMessage | undefined => {
-    lineNumber += 1;
+  const message = (value: unknown): ReadMessage => {
+    const position = { source: sourceName, line: lineNumber };
+    return { message: checkMessage(value, position, streamsWithSchema), line: lineNumber };
+  };
+  const parseText = (raw: string): ReadMessage | undefined => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return undefined;
-    const position = { source: sourceName, line: lineNumber };
     let value: unknown;
     try {
       value = parse(line);
     } catch (error) {
-      throw new ProtocolError(`malformed JSON (${(error as Error).message}): ${excerpt(line)}`, position);
+      throw new ProtocolError(`malformed JSON (${(error as Error).message}): ${excerpt(line)}`, { source: sourceName, line: lineNumber });
     }
-    const message = checkMessage(value, position, streamsWithSchema);
-    return { message, line: lineNumber };
+    return message(value);
+  };
+  const parseLine = (raw: string): ReadMessage | undefined => {
+    lineNumber += 1;
+    return parseText(raw);
+  };
+  /** The line bytes[start, end): through parseBytes when it takes it, else decoded. */
+  const parseByteLine = (bytes: Buffer, start: number, end: number): ReadMessage | undefined => {
+    lineNumber += 1;
+    let value: unknown;
+    try {
+      value = parseBytes!(bytes, start, end > start && bytes[end - 1] === CR ? end - 1 : end);
+    } catch {
+      // Not for parseBytes to report: the decoded line gets the usual error.
+      value = undefined;
+    }
+    return value === undefined ? parseText(bytes.toString('utf8', start, end)) : message(value);
   };
 
+  if (parseBytes) {
+    // Lines are cut on the newline byte, which never occurs inside a UTF-8 sequence, so a line
+    // decoded alone reads as it would in the decoded stream.
+    let pending: Buffer[] = [];
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      let newline = bytes.indexOf(LF);
+      if (newline === -1) {
+        pending.push(bytes);
+        continue;
+      }
+      const batch: ReadMessage[] = [];
+      let start = 0;
+      if (pending.length > 0) {
+        const line = Buffer.concat([...pending, bytes.subarray(0, newline)]);
+        pending = [];
+        const first = parseByteLine(line, 0, line.length);
+        if (first) batch.push(first);
+        start = newline + 1;
+        newline = bytes.indexOf(LF, start);
+      }
+      while (newline !== -1) {
+        const parsed = parseByteLine(bytes, start, newline);
+        if (parsed) batch.push(parsed);
+        start = newline + 1;
+        newline = bytes.indexOf(LF, start);
+      }
+      if (start < bytes.length) pending.push(bytes.subarray(start));
+      if (batch.length > 0) yield batch;
+    }
+    if (pending.length > 0) {
+      const line = Buffer.concat(pending);
+      const last = parseByteLine(line, 0, line.length);
+      if (last) yield [last];
+    }
+    return;
+  }
+
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let start = 0;
@@ -75,6 +136,9 @@ export async function* readMessageBatches(input: Readable, options: ReaderOption
   const last = partial === '' ? undefined : parseLine(partial);
   if (last) yield [last];
 }
+
+const LF = 0x0a;
+const CR = 0x0d;
 
 export async function* readMessages(input: Readable, options: ReaderOptions = {}): AsyncGenerator<ReadMessage> {
   for await (const batch of readMessageBatches(input, options)) yield* batch;

@@ -80,3 +80,43 @@ t.test('RECORD checks: the fast path accepts and rejects exactly what the schema
   await t.rejects(collect([schema, '{"type":"RECORD","stream":"users","record":[1]}']), { message: /record must be object/ });
   await t.rejects(collect([schema, '{"type":"RECORD","stream":"","record":{}}']), { message: /stream must NOT have fewer than 1 characters/ });
 });
+
+t.test('parseBytes: lines handed over as bytes read exactly as decoded lines do', async (t) => {
+  const record = '{"type":"RECORD","stream":"users","record":{"name":"Zoë 😀 \\t tab"}}';
+  const invalidUtf8 = Buffer.concat([Buffer.from('{"type":"RECORD","stream":"users","record":{"name":"a'), Buffer.from([0xff, 0xc3]), Buffer.from('"}}')]);
+  const input = Buffer.concat([
+    Buffer.from(`${schema}\r\n\n   \n${record}\r\n`),
+    invalidUtf8,
+    Buffer.from(`\n{"type":"STATE","value":{"b":1}}\n${record}`),
+  ]);
+  const seen: string[] = [];
+  // Takes RECORD lines whose bytes are all ASCII or valid UTF-8 (JSON.parse of the decoded bytes), declines the rest.
+  const parseBytes = (bytes: Buffer, start: number, end: number): unknown => {
+    const text = bytes.toString('utf8', start, end);
+    seen.push(text);
+    return text.startsWith('{"type":"RECORD"') && !text.includes('\ufffd') ? JSON.parse(text) : undefined;
+  };
+  const read = async (chunkSize: number, bytesMode: boolean): Promise<unknown[]> => {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < input.length; i += chunkSize) chunks.push(input.subarray(i, i + chunkSize));
+    const out: unknown[] = [];
+    for await (const m of readMessages(Readable.from(chunks), { sourceName: 'input.singer', ...(bytesMode ? { parseBytes } : {}) })) out.push([m.line, m.message]);
+    return out;
+  };
+  const expected = await read(input.length, false);
+  t.equal(expected.length, 5);
+  t.match(JSON.stringify(expected[2]), /a\\ufffd\\ufffd|a\ufffd\ufffd/, 'invalid UTF-8 decoded with replacement characters');
+  for (const size of [1, 2, 3, 7, 64, input.length]) {
+    seen.length = 0;
+    t.same(await read(size, true), expected, `chunks of ${size} bytes`);
+    t.notOk(seen.some((line) => line.endsWith('\r')), 'a CRLF line is handed over without its CR');
+  }
+  const malformed = Buffer.from(`${schema}\n{"type":"RECORD",\n`);
+  await t.rejects(
+    (async () => {
+      for await (const _ of readMessages(Readable.from([malformed]), { sourceName: 'input.singer', parseBytes })) void _;
+    })(),
+    { name: 'ProtocolError', message: /^input\.singer line 2: malformed JSON/ },
+    'a line parseBytes declines fails as a decoded line does',
+  );
+});
