@@ -141,18 +141,18 @@ export function scanRecordBytes(bytes: Buffer, start: number, end: number): Scan
   return message;
 }
 
-// Lines come from the reader's chunks, many to a chunk: one check of the whole chunk usually
-// vouches for all of its lines. (A chunk cut inside a UTF-8 sequence fails it; its lines are
-// then checked one by one.)
+// Lines come from the reader's chunks, many to a chunk: one check of the chunk's whole lines
+// (up to its last newline; the chunk may end inside a UTF-8 sequence) vouches for all of them.
 let checkedChunk: Buffer | undefined;
-let checkedChunkIsValid = false;
+let checkedUpTo = 0;
 
 function isValidUtf8(bytes: Buffer, start: number, end: number): boolean {
   if (bytes !== checkedChunk) {
     checkedChunk = bytes;
-    checkedChunkIsValid = isUtf8(bytes);
+    const lastNewline = bytes.lastIndexOf(LF);
+    checkedUpTo = lastNewline > 0 && isUtf8(bytes.subarray(0, lastNewline)) ? lastNewline : 0;
   }
-  return checkedChunkIsValid || isUtf8(bytes.subarray(start, end));
+  return end <= checkedUpTo || isUtf8(bytes.subarray(start, end));
 }
 
 /** bytes[i], or -1 at and past `end` (the line's bytes may go on with the next line). */
@@ -402,6 +402,10 @@ export class FastRowEncoder {
   readonly #stats: CopyTextStats;
   readonly #removeNul: boolean;
   readonly #keyColumns: number[];
+  /** Per column: 1 when it holds a key property. */
+  readonly #isKey: Uint8Array;
+  /** Per column: 1 when a JSON string goes into it as it is (text and the date/time types). */
+  readonly #takesString: Uint8Array;
   /** Per column: which override it takes (-1: none). */
   readonly #override: Int32Array;
   /** Per override: the last value and its encoded bytes (the extraction and receipt times repeat). */
@@ -426,6 +430,8 @@ export class FastRowEncoder {
       if (i === undefined) throw new RangeError(`key property "${key}" is not a column`);
       return i;
     });
+    this.#isKey = Uint8Array.from(columns, (_, i) => (this.#keyColumns.includes(i) ? 1 : 0));
+    this.#takesString = Uint8Array.from(columns, (column) => (STRING_TYPES.has(column.type) ? 1 : 0));
     this.#override = Int32Array.from(columns, (column) => options.overrideColumns.indexOf(column.name));
     this.#lastOverride = options.overrideColumns.map(() => NOT_YET);
     this.#lastOverrideBytes = options.overrideColumns.map(() => Buffer.alloc(0));
@@ -446,6 +452,99 @@ export class FastRowEncoder {
    * integer beyond bigint's range (the loader widens the column).
    */
   encode(record: RawRecord, overrides: readonly unknown[]): number | undefined {
+    const inOrder = this.#encodeInOrder(record, overrides);
+    return inOrder === OUT_OF_ORDER ? this.#encodeAnyOrder(record, overrides) : inOrder;
+  }
+
+  /**
+   * The usual record in one pass: its properties in the columns' order (any may be missing or
+   * unknown), names without escapes; each value is written as soon as it is read. OUT_OF_ORDER
+   * for anything else (a property before one it should follow, a repeated one): #encodeAnyOrder
+   * then finds every value first.
+   */
+  #encodeInOrder(record: RawRecord, overrides: readonly unknown[]): number | undefined | typeof OUT_OF_ORDER {
+    const json = record.bytes;
+    const end = record.end;
+    const count = this.#columns.length;
+    this.#pos = 0;
+    this.#slack = end - record.start + count * 3 + 1;
+    this.#reserve(0);
+    let next = 0; // the next column to write
+    let keys = 0; // key columns with a value
+    let p = skipWhitespace(json, record.start + 1, end);
+    while (peek(json, p, end) === QUOTE) {
+      let column = -1;
+      for (let c = next; c < count && column < 0; c++) column = this.#literalKey(json, p, end, c);
+      let keyEnd: number;
+      if (column >= 0) keyEnd = p + this.#plainNames[column]!.length + 2;
+      else {
+        keyEnd = skipString(json, p, end);
+        // An earlier column again, or a name spelled with escapes; else a property that is no column.
+        if (this.#columnOf(json, p, keyEnd) >= 0) return OUT_OF_ORDER;
+      }
+      p = skipWhitespace(json, skipWhitespace(json, keyEnd, end) + 1, end);
+      if (column < 0) {
+        p = this.#valueEnd(json, p, end, -1);
+      } else {
+        for (; next < column; next++) this.#missing(next, overrides);
+        next = column + 1;
+        if (column > 0) this.bytes[this.#pos++] = TAB;
+        if (this.#isKey[column] === 1 && json[p] !== 0x6e) keys++;
+        const override = this.#override[column]!;
+        if (override >= 0 && override < overrides.length) {
+          this.#overrideValue(override, overrides[override], column);
+          p = this.#valueEnd(json, p, end, -1);
+        } else if (json[p] === QUOTE && this.#takesString[column] === 1) {
+          p = this.#stringValue(json, p, end);
+        } else {
+          const valueEnd = this.#valueEnd(json, p, end, column);
+          if (!this.#value(json, p, valueEnd, column)) return undefined;
+          p = valueEnd;
+        }
+      }
+      p = skipWhitespace(json, p, end);
+      if (peek(json, p, end) !== COMMA) break;
+      p = skipWhitespace(json, p + 1, end);
+    }
+    if (keys < this.#keyColumns.length) return undefined;
+    for (; next < count; next++) this.#missing(next, overrides);
+    this.bytes[this.#pos++] = LF;
+    return this.#pos;
+  }
+
+  /** A column the record does not have: its override, or null. */
+  #missing(column: number, overrides: readonly unknown[]): void {
+    if (column > 0) this.bytes[this.#pos++] = TAB;
+    const override = this.#override[column]!;
+    if (override >= 0 && override < overrides.length) this.#overrideValue(override, overrides[override], column);
+    else this.#null();
+  }
+
+  /**
+   * The string at `p` copied as it is while looking for its end; from its first escape on,
+   * unescaped (#unescape). Returns the end of the value.
+   */
+  #stringValue(json: Buffer, p: number, end: number): number {
+    this.#reserve(end - p);
+    const out = this.bytes;
+    let pos = this.#pos;
+    let q = p + 1;
+    for (let c = json[q]!; c !== QUOTE; c = json[++q]!) {
+      if (c === BACKSLASH) {
+        this.#pos = pos;
+        let close = q;
+        for (let d = json[close]; d !== QUOTE; d = json[++close]) if (d === BACKSLASH) close++;
+        this.#unescape(json, q, close);
+        return close + 1;
+      }
+      out[pos++] = c;
+    }
+    this.#pos = pos;
+    return q + 1;
+  }
+
+  /** encode() for records in any order: where each column's value is first, then the row. */
+  #encodeAnyOrder(record: RawRecord, overrides: readonly unknown[]): number | undefined {
     const json = record.bytes;
     const end = record.end;
     const starts = this.#starts;
@@ -580,6 +679,10 @@ export class FastRowEncoder {
 
   /** A metadata value; the same value as the previous record's reuses its bytes. */
   #overrideValue(override: number, value: unknown, column: number): void {
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && this.#columns[column]!.type === 'bigint') {
+      this.#digits(value); // _sdc_sequence: a new number every record
+      return;
+    }
     if (value !== this.#lastOverride[override] || typeof value !== 'string') {
       const text = this.#encoders[column]!(value);
       this.#lastOverride[override] = value;
@@ -679,6 +782,21 @@ export class FastRowEncoder {
     this.#pos = pos;
   }
 
+  /** A non-negative safe integer in decimal, as String() writes it. */
+  #digits(value: number): void {
+    this.#reserve(16);
+    const out = this.bytes;
+    let length = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) length++;
+    let pos = this.#pos + length;
+    this.#pos = pos;
+    let rest = value;
+    do {
+      out[--pos] = ZERO + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
+  }
+
   /** Text already in COPY form (from copy-text.ts's encoders). */
   #text(text: string): void {
     this.#reserve(text.length * 3);
@@ -702,6 +820,8 @@ export class FastRowEncoder {
 }
 
 const NOT_YET = Symbol('no value yet');
+const OUT_OF_ORDER = Symbol('out of order');
+const STRING_TYPES = new Set(['text', 'timestamptz', 'date', 'time']);
 
 /**
  * Whether the number json[s, e) is spelled exactly as String() spells its double: no exponent,

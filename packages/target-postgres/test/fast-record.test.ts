@@ -180,6 +180,17 @@ t.test('metadata values from the message replace the record\'s', async (t) => {
   const overrides = { _sdc_extracted_at: '2024-01-01T00:00:00Z', _sdc_received_at: '2024-01-02T00:00:00.000Z', _sdc_sequence: 1712345678901000, _sdc_table_version: null };
   sameAsObjectPath(t, columns, '{"id":"a","_sdc_deleted_at":"2024-01-03T00:00:00Z","_sdc_sequence":5,"_sdc_extracted_at":"ignored"}', { overrides });
   sameAsObjectPath(t, columns, '{"id":"a"}', { overrides: { ...overrides, _sdc_extracted_at: null, _sdc_table_version: 3 } });
+  // One encoder across records: a value reused from the previous row only while it is the same.
+  const encoder = new FastRowEncoder(columns, { stats: newCopyTextStats(), removeNulBytes: true, keyProperties: [], overrideColumns: Object.keys(overrides) });
+  const slow = createRowEncoder(columns);
+  for (const extractedAt of ['2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', '2024-05-01T00:00:00Z', null, '2024-01-01T00:00:00Z']) {
+    const values = { ...overrides, _sdc_extracted_at: extractedAt };
+    const length = encoder.encode(raw('{"id":"a"}'), Object.values(values))!;
+    t.equal(encoder.bytes.subarray(0, length).toString('utf8'), slow.encode({ id: 'a', ...values }), `extracted at ${extractedAt}`);
+  }
+  for (const sequence of [0, 7, 10, 99, 100, 1712345678901000, Number.MAX_SAFE_INTEGER, -1, 1.5, 2 ** 60]) {
+    sameAsObjectPath(t, columns, '{"id":"a"}', { overrides: { ...overrides, _sdc_sequence: sequence } });
+  }
 });
 
 t.test('records the object path must take: key missing or null, bigint overflow, object in a scalar column', async (t) => {
@@ -328,5 +339,11 @@ t.test('scanRecordBytes reads one line of a larger buffer, and leaves invalid UT
     const line = Buffer.concat([Buffer.from('{"type":"RECORD","stream":"s","record":{"a":"'), Buffer.from(bad), Buffer.from('"}}')]);
     t.equal(scanRecordBytes(line, 0, line.length), undefined, `invalid UTF-8 ${Buffer.from(bad).toString('hex')}: decoded (U+FFFD) and parsed as before`);
   }
-  t.equal(scanRecordLine('{"type":"RECORD","stream":"s","record":{"a":"\ud800"}}'.replace('\\ud800', '\ud800')), undefined, 'a lone surrogate in decoded text: the object path counts it');
+  const mixed = Buffer.concat([Buffer.from(`${lines[1]}\n{"type":"RECORD","stream":"t","record":{"a":"`), Buffer.from([0xc3]), Buffer.from(`"}}\n${lines[1]}\n`)]);
+  const firstEnd = mixed.indexOf(10);
+  const secondEnd = mixed.indexOf(10, firstEnd + 1);
+  t.ok(scanRecordBytes(mixed, 0, firstEnd), 'a valid line in a chunk with an invalid one');
+  t.equal(scanRecordBytes(mixed, firstEnd + 1, secondEnd), undefined, 'the invalid line of that chunk');
+  t.ok(scanRecordBytes(mixed, secondEnd + 1, mixed.length - 1), 'the next valid line');
+  t.equal(scanRecordLine('{"type":"RECORD","stream":"s","record":{"a":"\ud800"}}'), undefined, 'a lone surrogate in decoded text: the object path counts it');
 });
