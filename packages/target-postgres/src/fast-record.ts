@@ -392,8 +392,14 @@ const NATIVE_COPY_FROM = 64;
  * encodes the parsed record. Build once per table shape.
  */
 export class FastRowEncoder {
-  /** The last row, encode()'s return value bytes long. */
+  /**
+   * Where the last row was written: encode()'s own buffer from 0, or encodeInto()'s buffer from
+   * `at`, unless the row did not fit there: then a buffer of its own, from 0.
+   */
   bytes: Buffer = Buffer.allocUnsafe(4096);
+  readonly #own: Buffer[] = [this.bytes];
+  /** Where the row being written starts in `bytes`. */
+  #rowStart = 0;
   readonly #columns: readonly CopyColumn[];
   readonly #index = new Map<string, number>();
   /** Per column: its name in UTF-8 when JSON spells it without escapes, else undefined. */
@@ -452,8 +458,19 @@ export class FastRowEncoder {
    * integer beyond bigint's range (the loader widens the column).
    */
   encode(record: RawRecord, overrides: readonly unknown[]): number | undefined {
-    const inOrder = this.#encodeInOrder(record, overrides);
-    return inOrder === OUT_OF_ORDER ? this.#encodeAnyOrder(record, overrides) : inOrder;
+    return this.encodeInto(record, overrides, this.#own[0]!, 0);
+  }
+
+  /**
+   * encode() into `out` from `at` (a batch's chunk: no copy of the row afterwards). Returns where
+   * the row ends; if `bytes` is no longer `out`, the row did not fit and is in bytes[0, end).
+   */
+  encodeInto(record: RawRecord, overrides: readonly unknown[], out: Buffer, at: number): number | undefined {
+    this.bytes = out;
+    const inOrder = this.#encodeInOrder(record, overrides, at);
+    if (inOrder !== OUT_OF_ORDER) return inOrder;
+    this.bytes = out; // (the first attempt may have moved to a buffer of its own)
+    return this.#encodeAnyOrder(record, overrides, at);
   }
 
   /**
@@ -462,11 +479,11 @@ export class FastRowEncoder {
    * for anything else (a property before one it should follow, a repeated one): #encodeAnyOrder
    * then finds every value first.
    */
-  #encodeInOrder(record: RawRecord, overrides: readonly unknown[]): number | undefined | typeof OUT_OF_ORDER {
+  #encodeInOrder(record: RawRecord, overrides: readonly unknown[], at: number): number | undefined | typeof OUT_OF_ORDER {
     const json = record.bytes;
     const end = record.end;
     const count = this.#columns.length;
-    this.#pos = 0;
+    this.#pos = this.#rowStart = at;
     this.#slack = end - record.start + count * 3 + 1;
     this.#reserve(0);
     let next = 0; // the next column to write
@@ -544,7 +561,7 @@ export class FastRowEncoder {
   }
 
   /** encode() for records in any order: where each column's value is first, then the row. */
-  #encodeAnyOrder(record: RawRecord, overrides: readonly unknown[]): number | undefined {
+  #encodeAnyOrder(record: RawRecord, overrides: readonly unknown[], at: number): number | undefined {
     const json = record.bytes;
     const end = record.end;
     const starts = this.#starts;
@@ -575,7 +592,7 @@ export class FastRowEncoder {
     for (const key of this.#keyColumns) {
       if (starts[key]! < 0 || json[starts[key]!] === 0x6e) return undefined;
     }
-    this.#pos = 0;
+    this.#pos = this.#rowStart = at;
     const columns = this.#columns;
     // Room for everything but strings and encoder output (tabs, \N, numbers: at most this
     // many bytes), kept free after each of those too, which reserve their own room on top.
@@ -811,11 +828,15 @@ export class FastRowEncoder {
 
   /** Room for n more bytes, plus #slack. */
   #reserve(n: number): void {
-    const needed = this.#pos + n + this.#slack;
-    if (needed <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, needed));
-    this.bytes.copy(grown, 0, 0, this.#pos);
-    this.bytes = grown;
+    if (this.#pos + n + this.#slack <= this.bytes.length) return;
+    // The row so far moves to the start of a buffer of the encoder's own.
+    const needed = this.#pos - this.#rowStart + n + this.#slack;
+    let own = this.#own[0]!;
+    if (own.length < needed) this.#own[0] = own = Buffer.allocUnsafe(Math.max(own.length * 2, needed));
+    this.bytes.copy(own, 0, this.#rowStart, this.#pos);
+    this.#pos -= this.#rowStart;
+    this.#rowStart = 0;
+    this.bytes = own;
   }
 }
 

@@ -232,12 +232,18 @@ export class Loader {
 
   #record(message: RecordMessage, line: number): Promise<void> | undefined {
     const stream = this.#streams.get(message.stream)!;
-    if (message.record instanceof RawRecord) {
-      const length = stream.fast?.encode(message.record, this.settings.addMetadataColumns ? this.#metadataValues(message) : NO_VALUES);
-      if (length !== undefined) {
-        this.#batchFor(message.stream, line)!.appendBytes(stream.fast!.bytes, length, line);
+    if (message.record instanceof RawRecord && stream.fast) {
+      const batch = this.#batchFor(message.stream, line)!;
+      // Written straight into the batch's chunk when it fits (most rows), else copied there.
+      const chunk = batch.chunkWithRoom(2048);
+      const end = stream.fast.encodeInto(message.record, this.settings.addMetadataColumns ? this.#metadataValues(message) : NO_VALUES, chunk, batch.freeFrom);
+      if (end !== undefined) {
+        if (stream.fast.bytes === chunk) batch.commitInPlace(end, line);
+        else batch.appendBytes(stream.fast.bytes, end, line);
         return this.#counted();
       }
+    }
+    if (message.record instanceof RawRecord) {
       // Something only the object path does (or reports): parse the record after all.
       message.record = message.record.parse();
     }

@@ -45,6 +45,24 @@ export class StreamBatch {
     this.#added(inputLine);
   }
 
+  /**
+   * For rows encoded in place: the current chunk, with at least `bytes` free from `freeFrom`. A
+   * row written there is added by commitInPlace; one that did not fit, by appendBytes.
+   */
+  chunkWithRoom(bytes: number): Buffer {
+    return this.#room(bytes);
+  }
+
+  get freeFrom(): number {
+    return this.#used;
+  }
+
+  /** The row written in place into the current chunk, from freeFrom to `end`. */
+  commitInPlace(end: number, inputLine: number): void {
+    this.#used = end;
+    this.#added(inputLine);
+  }
+
   get bytes(): number {
     return this.#bytes + this.#used;
   }

@@ -347,3 +347,27 @@ t.test('scanRecordBytes reads one line of a larger buffer, and leaves invalid UT
   t.ok(scanRecordBytes(mixed, secondEnd + 1, mixed.length - 1), 'the next valid line');
   t.equal(scanRecordLine('{"type":"RECORD","stream":"s","record":{"a":"\ud800"}}'), undefined, 'a lone surrogate in decoded text: the object path counts it');
 });
+
+t.test('encodeInto writes in place after what a chunk holds, or moves a row that does not fit', async (t) => {
+  const columns: CopyColumn[] = [
+    { name: 'id', type: 'text' },
+    { name: 'n', type: 'numeric' },
+    { name: 's', type: 'text' },
+  ];
+  const expected = (record: string): string => createRowEncoder(columns).encode(parseJsonLine(record) as Record<string, unknown>);
+  const encoder = new FastRowEncoder(columns, { stats: newCopyTextStats(), removeNulBytes: true, keyProperties: ['id'], overrideColumns: [] });
+  const chunk = Buffer.alloc(4096, 0x2a);
+  const inOrder = '{"id":"a","n":1.5,"s":"x\\ty"}';
+  const end = encoder.encodeInto(raw(inOrder), [], chunk, 100)!;
+  t.equal(encoder.bytes, chunk, 'in place');
+  t.equal(chunk.toString('utf8', 100, end), expected(inOrder));
+  t.equal(chunk[99], 0x2a, 'nothing before the offset touched');
+  for (const record of [`{"id":"b","s":"${'é'.repeat(3000)}"}`, `{"s":"${'\\n'.repeat(3000)}","id":"c"}`]) {
+    const small = Buffer.alloc(1024, 0x2a);
+    const rowEnd = encoder.encodeInto(raw(record), [], small, 900)!;
+    t.not(encoder.bytes, small, 'a row too long for the rest of the chunk moves to a buffer of its own');
+    t.equal(encoder.bytes.toString('utf8', 0, rowEnd), expected(record));
+    t.equal(encoder.encodeInto(raw(inOrder), [], chunk, 0), Buffer.byteLength(expected(inOrder)), 'and the next row goes in place again');
+    t.equal(encoder.bytes, chunk);
+  }
+});
