@@ -4,9 +4,13 @@
 // columns), generated with generate_series in scratch schemas, then one full build. Prints the
 // time of every layer and SQL file, and the size of what was built.
 //
-// Usage: node bench/metrics.mjs [--touches N] [--opportunities N] [--keep]
+// Usage: node bench/metrics.mjs [--touches N] [--opportunities N] [--keep] [--reuse] [--sql-dir DIR]
 //   --touches        campaign memberships + interest activities, about 1,000,000 by default
 //   --opportunities  100,000 by default (one account each; 40 % won; 40 % of those in Zuora)
+//   --keep           leave the schemas for EXPLAIN by hand (psql) and for --reuse
+//   --reuse          build on the raw schemas a --keep run left (same sizes), without generating them
+//   --sql-dir        build from another directory of numbered .sql files (e.g. a copy of the old
+//                    packages/metrics/sql, for an A/B comparison in the same time window)
 // Connection: the libpq environment (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE), defaulting
 // to 127.0.0.1:5432, user postgres, database test. Schemas bench_metrics_{salesforce,zuora,marketo,analytics},
 // dropped at start (and at the end unless --keep). Needs packages/metrics built (npx tsc -p packages/metrics).
@@ -20,6 +24,8 @@ const option = (name, fallback) => {
 const touches = Number(option('touches', 1_000_000));
 const opportunities = Number(option('opportunities', 100_000));
 const keep = args.includes('--keep');
+const reuse = args.includes('--reuse');
+const sqlDir = option('sql-dir', undefined);
 
 process.env.PGHOST ??= '127.0.0.1';
 process.env.PGPORT ??= '5432';
@@ -112,10 +118,14 @@ const generate = [
 const client = new pg.Client();
 await client.connect();
 const dropAll = () => client.query(Object.values(S).map((s) => `drop schema if exists ${s} cascade`).join('; '));
-await dropAll();
 let started = performance.now();
-for (const statement of generate) await client.query(statement);
-await client.query('analyze');
+if (reuse) {
+  await client.query(`drop schema if exists ${S.analytics} cascade`);
+} else {
+  await dropAll();
+  for (const statement of generate) await client.query(statement);
+  await client.query('analyze');
+}
 const generatedSeconds = (performance.now() - started) / 1000;
 
 const config = { source_schemas: { salesforce: S.salesforce, zuora: S.zuora, marketo: S.marketo }, target_schema: S.analytics, as_of: '2026-12-01' };
@@ -123,7 +133,7 @@ started = performance.now();
 // progress on stderr, one line per SQL file as it finishes
 const progress = (message) => process.stderr.write(`${message}\n`);
 const logger = { debug: progress, info: progress, warn: progress, error: progress, metric() {}, child() { return logger; } };
-const report = await buildMetrics(config, { logger });
+const report = await buildMetrics(config, { logger, sqlDir });
 const buildSeconds = (performance.now() - started) / 1000;
 
 const count = async (table) => Number((await client.query(`select count(*) from ${S.analytics}.${table}`)).rows[0].count);
@@ -132,7 +142,7 @@ for (const table of ['person', 'organization', 'campaign', 'touchpoint', 'opport
 if (!keep) await dropAll();
 await client.end();
 
-console.log(`raw rows generated in ${generatedSeconds.toFixed(1)} s (${people.toLocaleString()} people, ${memberships.toLocaleString()} memberships, ${activities.toLocaleString()} activities, ${opportunities.toLocaleString()} opportunities)`);
+console.log(`raw rows ${reuse ? 'reused' : `generated in ${generatedSeconds.toFixed(1)} s`} (${people.toLocaleString()} people, ${memberships.toLocaleString()} memberships, ${activities.toLocaleString()} activities, ${opportunities.toLocaleString()} opportunities)`);
 console.log(`built rows: ${Object.entries(sizes).map(([t, n]) => `${t} ${n.toLocaleString()}`).join(', ')}`);
 console.log('\nlayer                      seconds');
 for (const layer of report.layers) console.log(`${String(layer.layer).padEnd(2)} ${layer.name.padEnd(24)}${(layer.ms / 1000).toFixed(2).padStart(8)}`);

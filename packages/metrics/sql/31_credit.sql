@@ -4,7 +4,9 @@
 -- the path, rounded to 10 decimals, and the rounding remainder goes to the touch with the largest
 -- weight (the earliest of equals), so the credits of a path sum to exactly 1 for every model.
 -- iacv_credit = IACV × credit in cents, remainder to the same touch: it sums to exactly the IACV.
--- The models are columns until the end, so a path is sorted once, not once per model.
+-- The models are columns until the end, so a path is sorted once, not once per model. The sums
+-- over a path add its touches in position order: sums of float weights depend on their order,
+-- so a fixed order gives the same credits on every run.
 -- Unlogged: the biggest table of the build skips the write-ahead log; a server crash empties it
 -- (and the attribution views over it) until the next build.
 
@@ -23,7 +25,7 @@ totals as (
          sum(w_shaped)    over path as w_shaped_total,    max(w_shaped)    over path as w_shaped_max,
          sum(time_decay)  over path as time_decay_total,  max(time_decay)  over path as time_decay_max
   from weighted
-  window path as (partition by path_id)
+  window path as (partition by path_id order by position rows between unbounded preceding and unbounded following)
 ),
 shares as (
   select *,
@@ -40,7 +42,7 @@ shares as (
          min(position) filter (where w_shaped = w_shaped_max)       over path as w_shaped_pick,
          min(position) filter (where time_decay = time_decay_max)   over path as time_decay_pick
   from totals
-  window path as (partition by path_id)
+  window path as (partition by path_id order by position rows between unbounded preceding and unbounded following)
 ),
 sums as (
   select *,
@@ -51,21 +53,23 @@ sums as (
          sum(w_shaped_share)    over path as w_shaped_shares,    sum(round(iacv * w_shaped_share, 2))    over path as w_shaped_cents,
          sum(time_decay_share)  over path as time_decay_shares,  sum(round(iacv * time_decay_share, 2))  over path as time_decay_cents
   from shares
-  window path as (partition by path_id)
+  window path as (partition by path_id order by position rows between unbounded preceding and unbounded following)
 )
 select s.path_kind, s.opportunity_id, m.model, s.touchpoint_id, s.person_id, s.campaign_id, s.touched_at, s.position, s.touches,
        s.age_days as conversion_days, s.is_new_customer, s.iacv,
        case when s.position = m.pick then 1 - (m.shares - m.share) else m.share end as credit,
        case when s.position = m.pick then s.iacv - (m.cents - round(s.iacv * m.share, 2)) else round(s.iacv * m.share, 2) end as iacv_credit
 from sums s
-cross join lateral (values
-  ('first_touch', s.first_touch, s.first_touch_share, s.first_touch_pick, s.first_touch_shares, s.first_touch_cents),
-  ('last_touch',  s.last_touch,  s.last_touch_share,  s.last_touch_pick,  s.last_touch_shares,  s.last_touch_cents),
-  ('linear',      s.linear,      s.linear_share,      s.linear_pick,      s.linear_shares,      s.linear_cents),
-  ('u_shaped',    s.u_shaped,    s.u_shaped_share,    s.u_shaped_pick,    s.u_shaped_shares,    s.u_shaped_cents),
-  ('w_shaped',    s.w_shaped,    s.w_shaped_share,    s.w_shaped_pick,    s.w_shaped_shares,    s.w_shaped_cents),
-  ('time_decay',  s.time_decay,  s.time_decay_share,  s.time_decay_pick,  s.time_decay_shares,  s.time_decay_cents)
-) m(model, weight, share, pick, shares, cents)
+-- one row per model (a lateral union all: VALUES would set up its expressions again for every touch)
+cross join lateral (
+  select 'first_touch' as model, s.first_touch as weight, s.first_touch_share as share, s.first_touch_pick as pick,
+         s.first_touch_shares as shares, s.first_touch_cents as cents
+  union all select 'last_touch', s.last_touch, s.last_touch_share, s.last_touch_pick, s.last_touch_shares, s.last_touch_cents
+  union all select 'linear',     s.linear,     s.linear_share,     s.linear_pick,     s.linear_shares,     s.linear_cents
+  union all select 'u_shaped',   s.u_shaped,   s.u_shaped_share,   s.u_shaped_pick,   s.u_shaped_shares,   s.u_shaped_cents
+  union all select 'w_shaped',   s.w_shaped,   s.w_shaped_share,   s.w_shaped_pick,   s.w_shaped_shares,   s.w_shaped_cents
+  union all select 'time_decay', s.time_decay, s.time_decay_share, s.time_decay_pick, s.time_decay_shares, s.time_decay_cents
+) m
 where m.weight > 0;
 
 -- Won opportunities → touches: credit and IACV credit per touch and model. A won opportunity

@@ -21,27 +21,28 @@
 -- The facts, summed per campaign, model, day and conversion time (few rows, whatever the volume):
 -- conversion_days is set on won IACV (for the median) and null on everything else. One pass over
 -- the credits, hashed: sorting millions of rows for a few hundred thousand groups is slower.
+-- Each credit row adds only to the sum it belongs to (filter), not zeros to all of them; a sum
+-- with nothing to add is 0.
 set local enable_sort = off;
 
 create temp table daily_fact on commit drop as
 with fact as (
-  select c.campaign_id, m.model, c.cost_date as on_date, c.cost as spend, 0::numeric as leads, 0::numeric as customers,
-         0::numeric as iacv, null::integer as conversion_days
+  select c.campaign_id, m.model, c.cost_date as on_date, null::integer as conversion_days,
+         'cost' as path_kind, c.cost as spend, null::numeric as credit, null::numeric as iacv_credit, null::boolean as is_new_customer
   from {{target}}.campaign_cost c
   cross join {{target}}.model m
   union all
   -- lead_credit and attribution_touch, read in one pass over the table beneath them
-  select campaign_id, model, touched_at::date,
-         0,
-         case when path_kind = 'person' then credit else 0 end,
-         case when path_kind = 'opportunity' and is_new_customer then credit else 0 end,
-         case when path_kind = 'opportunity' then iacv_credit else 0 end,
-         case when path_kind = 'opportunity' and iacv > 0 then conversion_days end
+  select campaign_id, model, touched_at::date, case when path_kind = 'opportunity' and iacv > 0 then conversion_days end,
+         path_kind, null, credit, iacv_credit, is_new_customer
   from {{target}}.path_credit
 )
 select campaign_id, model, on_date, conversion_days,
-       sum(spend) as spend, sum(leads) as leads, sum(customers) as customers, sum(iacv) as iacv,
-       count(conversion_days) as conversions
+       coalesce(sum(spend), 0)                                                                as spend,
+       coalesce(sum(credit) filter (where path_kind = 'person'), 0)                           as leads,
+       coalesce(sum(credit) filter (where path_kind = 'opportunity' and is_new_customer), 0)  as customers,
+       coalesce(sum(iacv_credit) filter (where path_kind = 'opportunity'), 0)                 as iacv,
+       count(conversion_days)                                                                 as conversions
 from fact
 group by campaign_id, model, on_date, conversion_days;
 
@@ -57,28 +58,36 @@ analyze {{target}}.calendar;
 
 -- The same facts per period, keyed by campaign and by channel: one row of totals
 -- (conversion_days null) and the conversion histogram (conversion_days set, won IACV only).
+-- Totals and histogram are summed apart (a histogram group needs only its IACV and count; the
+-- totals are summed per day first), and a channel's rows are the sums of its campaigns' rows.
 create temp table period_fact on commit drop as
-with daily as (
-  select campaign_id, model, on_date, null::integer as conversion_days,
-         sum(spend) as spend, sum(leads) as leads, sum(customers) as customers, sum(iacv) as iacv, 0::numeric as conversions
-  from daily_fact group by campaign_id, model, on_date
-  union all
-  select campaign_id, model, on_date, conversion_days, 0, 0, 0, iacv, conversions
-  from daily_fact where conversion_days is not null
-),
-dated as (
-  select f.*, coalesce(c.channel, 'Unknown') as channel, k.period_type, k.period, k.period_start
-  from daily f
+with campaign_fact as (
+  select f.campaign_id, f.model, k.period_type, k.period, min(k.period_start) as period_start, null::integer as conversion_days,
+         sum(f.spend) as spend, sum(f.leads) as leads, sum(f.customers) as customers, sum(f.iacv) as iacv, null::numeric as conversions
+  from (select campaign_id, model, on_date, sum(spend) as spend, sum(leads) as leads, sum(customers) as customers, sum(iacv) as iacv
+        from daily_fact group by campaign_id, model, on_date) f
   join {{target}}.calendar k on k.on_date = f.on_date
+  group by f.campaign_id, f.model, k.period_type, k.period
+  union all
+  select f.campaign_id, f.model, k.period_type, k.period, null, f.conversion_days, null, null, null, sum(f.iacv), sum(f.conversions)
+  from daily_fact f
+  join {{target}}.calendar k on k.on_date = f.on_date
+  where f.conversion_days is not null
+  group by f.campaign_id, f.model, k.period_type, k.period, f.conversion_days
+),
+keyed as (
+  select f.*, coalesce(c.channel, 'Unknown') as channel
+  from campaign_fact f
   left join {{target}}.campaign c on c.campaign_id = f.campaign_id
 )
-select 'campaign' as grain, campaign_id as key, min(channel) as channel, model, period_type, period, min(period_start) as period_start, conversion_days,
-       sum(spend) as spend, sum(leads) as leads, sum(customers) as customers, sum(iacv) as iacv, sum(conversions) as conversions
-from dated group by campaign_id, model, period_type, period, conversion_days
+select 'campaign' as grain, campaign_id as key, channel, model, period_type, period, period_start, conversion_days,
+       spend, leads, customers, iacv, conversions
+from keyed
 union all
 select 'channel', channel, channel, model, period_type, period, min(period_start), conversion_days,
        sum(spend), sum(leads), sum(customers), sum(iacv), sum(conversions)
-from dated group by channel, model, period_type, period, conversion_days;
+from keyed
+group by channel, model, period_type, period, conversion_days;
 
 create table {{target}}.metrics_by_key as
 with histogram as (

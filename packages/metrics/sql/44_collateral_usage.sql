@@ -16,10 +16,16 @@ influence as (
   join {{target}}.opportunity_person op on op.person_id = t.person_id
   join {{target}}.opportunity o on o.opportunity_id = op.opportunity_id and o.is_won and t.touched_at < o.close_date + 1
   where t.asset_type is not null
+),
+-- summed per asset before the join: an asset id may be null, and a join on "is not distinct from"
+-- cannot be hashed, so every asset would be compared with every deal of its type
+influence_total as (
+  select asset_type, asset_id, count(*) as influenced_opportunities, sum(iacv) as influenced_iacv
+  from influence
+  group by asset_type, asset_id
 )
 select u.asset_type, u.asset_id, u.asset_name, u.touches, u.people,
-       count(i.opportunity_id) as influenced_opportunities,
-       coalesce(sum(i.iacv), 0) as influenced_iacv
+       coalesce(i.influenced_opportunities, 0) as influenced_opportunities,
+       coalesce(i.influenced_iacv, 0) as influenced_iacv
 from usage u
-left join influence i on i.asset_type = u.asset_type and i.asset_id is not distinct from u.asset_id
-group by u.asset_type, u.asset_id, u.asset_name, u.touches, u.people;
+left join influence_total i on i.asset_type = u.asset_type and i.asset_id is not distinct from u.asset_id;

@@ -73,6 +73,9 @@ export async function runBuild(client: pg.Client, settings: MetricsSettings, opt
   // Likewise a merge join sorts a million rows to join a table of five hundred: hash joins only.
   await client.query('set local enable_nestloop = off');
   await client.query('set local enable_mergejoin = off');
+  // Each statement runs once: compiling its expressions (JIT) took up to 2 s a statement on a
+  // million touches (path_credit) and saved less than that.
+  await client.query('set local jit = off');
   const timings: BuildReport['files'] = [];
   for (const file of files) {
     const fileStarted = performance.now();
