@@ -397,7 +397,7 @@ export class FastRowEncoder {
    * `at`, unless the row did not fit there: then a buffer of its own, from 0.
    */
   bytes: Buffer = Buffer.allocUnsafe(4096);
-  readonly #own: Buffer[] = [this.bytes];
+  #own: Buffer = this.bytes;
   /** Where the row being written starts in `bytes`. */
   #rowStart = 0;
   readonly #columns: readonly CopyColumn[];
@@ -458,7 +458,7 @@ export class FastRowEncoder {
    * integer beyond bigint's range (the loader widens the column).
    */
   encode(record: RawRecord, overrides: readonly unknown[]): number | undefined {
-    return this.encodeInto(record, overrides, this.#own[0]!, 0);
+    return this.encodeInto(record, overrides, this.#own, 0);
   }
 
   /**
@@ -831,8 +831,8 @@ export class FastRowEncoder {
     if (this.#pos + n + this.#slack <= this.bytes.length) return;
     // The row so far moves to the start of a buffer of the encoder's own.
     const needed = this.#pos - this.#rowStart + n + this.#slack;
-    let own = this.#own[0]!;
-    if (own.length < needed) this.#own[0] = own = Buffer.allocUnsafe(Math.max(own.length * 2, needed));
+    let own = this.#own;
+    if (own.length < needed) this.#own = own = Buffer.allocUnsafe(Math.max(own.length * 2, needed));
     this.bytes.copy(own, 0, this.#rowStart, this.#pos);
     this.#pos -= this.#rowStart;
     this.#rowStart = 0;
