@@ -1,7 +1,12 @@
 import { performance } from 'node:perf_hooks';
 
 export interface RateLimiterOptions {
-  /** At most this many calls may start in any window of `windowMs`. Needs `windowMs`. */
+  /**
+   * At most this many calls in any window of `windowMs`, as the server counts them. Needs `windowMs`.
+   * A call counts from its start until `windowMs` after it ended (the server sees it arrive at some
+   * moment in between), so no window at the server can hold more, however late a request leaves
+   * this process or is read by the server.
+   */
   maxCalls?: number;
   windowMs?: number;
   /** At most this many calls may be running at once. */
@@ -10,8 +15,13 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
+/** A call against the window: until `windowMs` after `end` (Infinity while it runs). */
+interface WindowCall {
+  end: number;
+}
+
 interface Waiter {
-  start(): void;
+  start(call: WindowCall): void;
   abandon(reason: unknown): void;
 }
 
@@ -28,8 +38,8 @@ export class RateLimiter {
   readonly #maxConcurrent: number;
   readonly #now: () => number;
   readonly #queue: Waiter[] = [];
-  /** Start times of the calls inside the current window, oldest first. */
-  readonly #recentStarts: number[] = [];
+  /** The calls that still count against the window. */
+  #windowCalls: WindowCall[] = [];
   #running = 0;
   #pausedUntil = -Infinity;
   #timer: NodeJS.Timeout | undefined;
@@ -63,7 +73,7 @@ export class RateLimiter {
       }
       const onAbort = () => waiter.abandon(signal?.reason);
       const waiter: Waiter = {
-        start: () => {
+        start: (call) => {
           signal?.removeEventListener('abort', onAbort);
           // Called right away, so the recorded start time is the real one.
           let result: Promise<T>;
@@ -76,6 +86,7 @@ export class RateLimiter {
           Promise.resolve(result)
             .then(resolve, reject)
             .finally(() => {
+              call.end = this.#now();
               this.#running--;
               this.#drain();
             });
@@ -110,24 +121,32 @@ export class RateLimiter {
       if (this.#running >= this.#maxConcurrent) return; // a finishing call drains again
       const now = this.#now();
       const waitMs = this.#waitBeforeNextStart(now);
+      if (waitMs === Infinity) break; // the window is full of running calls: one finishing drains again
       if (waitMs > 0) {
         this.#wakeIn(waitMs);
         return;
       }
       const waiter = this.#queue.shift();
       if (!waiter) return;
-      this.#recentStarts.push(now);
+      const call: WindowCall = { end: Infinity };
+      if (this.#maxCalls !== Infinity) this.#windowCalls.push(call);
       this.#running++;
-      waiter.start();
+      waiter.start(call);
     }
     this.#clearTimer();
   }
 
+  /** Milliseconds until the next call may start; Infinity when that waits for a running call to end. */
   #waitBeforeNextStart(now: number): number {
-    while (this.#recentStarts.length > 0 && (this.#recentStarts[0] ?? now) <= now - this.#windowMs) this.#recentStarts.shift();
     const pauseWait = this.#pausedUntil - now;
-    const oldest = this.#recentStarts[0];
-    const windowWait = this.#recentStarts.length >= this.#maxCalls && oldest !== undefined ? oldest + this.#windowMs - now : 0;
+    let windowWait = 0;
+    if (this.#maxCalls !== Infinity) {
+      this.#windowCalls = this.#windowCalls.filter((call) => call.end + this.#windowMs > now);
+      if (this.#windowCalls.length >= this.#maxCalls) {
+        windowWait = Infinity;
+        for (const call of this.#windowCalls) windowWait = Math.min(windowWait, call.end + this.#windowMs - now);
+      }
+    }
     return Math.max(pauseWait, windowWait, 0);
   }
 

@@ -43,6 +43,35 @@ t.test('never more than maxCalls starts in any window', async (t) => {
   t.ok(performance.now() - began < 2_000, 'and the limiter does not stall');
 });
 
+t.test('a call counts against the window until windowMs after it ended: the server may read it that late', async (t) => {
+  const limiter = new RateLimiter({ maxCalls: 3, windowMs: 60 });
+  const calls: { start: number; end: number }[] = [];
+  await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      limiter.schedule(async () => {
+        const call = { start: performance.now(), end: 0 };
+        await delay(i % 3 === 0 ? 40 : 25);
+        call.end = performance.now();
+        calls.push(call);
+      }),
+    ),
+  );
+  // Whenever each request reached the server (any moment between its start and its end), no
+  // window of 60 ms held more than 3: the 4th arrival after any arrival is 60 ms later at least.
+  for (const arrivalAt of ['start', 'end'] as const) {
+    const arrivals = calls.map((c) => c[arrivalAt]).sort((a, b) => a - b);
+    for (let i = 0; i + 3 < arrivals.length; i++) {
+      t.ok(arrivals[i + 3]! - arrivals[i]! >= 60 - CLOCK_SLACK_MS, `arrivals at ${arrivalAt}: ${i} and ${i + 3} are ${(arrivals[i + 3]! - arrivals[i]!).toFixed(1)} ms apart`);
+    }
+  }
+  // The latest start against the earliest end of the three before it: the window ran from that end.
+  const byStart = [...calls].sort((a, b) => a.start - b.start);
+  for (let i = 3; i < byStart.length; i++) {
+    const earliestEnd = Math.min(...byStart.slice(i - 3, i).map((c) => c.end));
+    t.ok(byStart[i]!.start - earliestEnd >= 60 - CLOCK_SLACK_MS, `call ${i} started ${(byStart[i]!.start - earliestEnd).toFixed(1)} ms after an end three calls back`);
+  }
+});
+
 t.test('never more than maxConcurrent calls at once', async (t) => {
   const limiter = new RateLimiter({ maxConcurrent: 2 });
   const { maxRunning, starts } = await runCalls(limiter, 6, 30);
