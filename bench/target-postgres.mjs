@@ -81,6 +81,19 @@ function timed(command, commandArgs, { stdin = 'ignore', env = process.env, onSt
 }
 
 let runNumber = 0;
+/**
+ * Before each timed run: nothing left for autovacuum (a 1M-row load qualifies a table for it, and a
+ * worker starting during the next run took a core from it: 0.83 and 0.57 in two runs a minute
+ * apart), no autovacuum worker still busy, and no dirty buffers (CHECKPOINT).
+ */
+async function settle() {
+  for (const table of sql(`SELECT tablename FROM pg_tables WHERE schemaname = ${literal(SCHEMA)}`)) sql(`VACUUM (ANALYZE) ${q(table)}`);
+  for (let waited = 0; waited < 120 && Number(sql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")[0]) > 0; waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  sql('CHECKPOINT');
+}
+
 /** One target-postgres process on `input`; returns seconds, peak RSS, CPU time and the STATE lines it emitted. */
 async function runTarget(input, config, label) {
   runNumber += 1;
@@ -90,7 +103,7 @@ async function runTarget(input, config, label) {
   const nodeArgs = ['--import', maxRssPreload];
   if (profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${runNumber}-${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`);
   let stdout = '';
-  sql('CHECKPOINT');
+  await settle();
   const { seconds } = await timed(process.execPath, [...nodeArgs, targetBin, '--config', configPath], {
     stdin: openSync(input, 'r'),
     env: { ...process.env, BENCH_MAX_RSS_FILE: rssPath },
@@ -102,7 +115,7 @@ async function runTarget(input, config, label) {
 }
 
 async function runPsql(scriptArgs) {
-  sql('CHECKPOINT');
+  await settle();
   const { seconds } = await timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...scriptArgs]);
   return { seconds };
 }
