@@ -130,8 +130,10 @@ t.test('max_daily_calls: each run stops cleanly before the budget; the runs toge
   for (const run of result.runs.slice(0, -1)) t.match(run.summary.stoppedEarly, /Marketo API quota/);
   t.notOk(result.runs.at(-1)!.summary.stoppedEarly, 'the last run completes');
   checkStreams(t, mk, BULK, result.records, 'merged runs');
-  const reused = result.runs.reduce((sum, run) => sum + logged(run, /reusing export .* of an earlier run \(Completed\)/), 0);
-  t.ok(reused >= 1, `${reused} completed exports of stopped runs picked up again instead of exported twice`);
+  // Whether the export a run stopped on is done by the next run depends on how fast the machine is
+  // (a loaded CI machine found it still processing): picked up in any state is what counts.
+  const reused = result.runs.reduce((sum, run) => sum + logged(run, /reusing export .* of an earlier run \((Completed|Processing|Queued)\)/), 0);
+  t.ok(reused >= 1, `${reused} exports of stopped runs picked up again instead of exported twice`);
 });
 
 t.test('607 daily quota and the 500 MB export quota (1029) stop cleanly; the next day resumes', async (t) => {
