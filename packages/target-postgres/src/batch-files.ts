@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import { parseJsonLine } from './lossless-json.js';
+import { parseJsonLine } from '@singer-io-ts/sdk';
 import type { BatchFiles } from './stream-batch.js';
 
 /** Local paths of a BATCH manifest; only `file://` URLs and plain paths are readable here. */

@@ -7,7 +7,7 @@
  * NUL characters are removed (text and jsonb cannot hold them) and lone UTF-16 surrogates, which
  * have no UTF-8 form, become U+FFFD. Both are counted so the caller can warn once with totals.
  */
-import { decimalParts, JsonNumber, stringifyJson } from './lossless-json.js';
+import { decimalParts, JsonNumber, stringifyJson } from '@singer-io-ts/sdk';
 import type { PgType } from './type-map.js';
 
 export const COPY_NULL = '\\N';

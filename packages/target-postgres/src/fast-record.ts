@@ -15,8 +15,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { integerOverflowsBigint, valueEncoderFor, type CopyColumn, type CopyTextStats } from './copy-text.js';
-import { parseJsonLine } from './lossless-json.js';
-import { TAB, LF, CR, SPACE, QUOTE, COMMA, MINUS, PLUS, DOT, ZERO, NINE, COLON, OPEN_BRACKET, BACKSLASH, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE } from './json-chars.js';
+import { parseJsonLine } from '@singer-io-ts/sdk';
+import { TAB, LF, CR, SPACE, QUOTE, COMMA, MINUS, PLUS, DOT, ZERO, NINE, COLON, OPEN_BRACKET, BACKSLASH, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE } from '@singer-io-ts/sdk/json';
 
 /** A RECORD message's `record`, still as JSON text (known to be a well-formed object): the UTF-8 bytes[start, end). */
 export class RawRecord {

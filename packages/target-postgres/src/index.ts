@@ -1,11 +1,10 @@
-import { readPackageVersion, runTargetCli, Target, type Logger, type TargetRun } from '@singer-io-ts/sdk';
+import { parseJsonLine, readPackageVersion, runTargetCli, Target, type Logger, type TargetRun } from '@singer-io-ts/sdk';
 import v8 from 'node:v8';
 import type pg from 'pg';
 import { createPool, resolveConnection } from './client.js';
 import { loadConfigSchema, type TargetPostgresConfig } from './config-schema.js';
 import { Loader, loaderSettings } from './loader.js';
 import { scanRecordBytes, scanRecordLine } from './fast-record.js';
-import { parseJsonLine } from './lossless-json.js';
 
 export class TargetPostgres extends Target<TargetPostgresConfig> {
   readonly name = 'target-postgres';

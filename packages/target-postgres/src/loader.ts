@@ -1,4 +1,4 @@
-import { compileRecordSchema, describeValidationError, ProtocolError, StreamMapper, type JsonSchema, type Logger, type ReadMessage, type RecordMessage, type SchemaMessage, type SingerMessage, type SingerWriter } from '@singer-io-ts/sdk';
+import { compileRecordSchema, describeValidationError, isJsonNumber, stringifyJson, ProtocolError, StreamMapper, type JsonSchema, type Logger, type ReadMessage, type RecordMessage, type SchemaMessage, type SingerMessage, type SingerWriter } from '@singer-io-ts/sdk';
 import type pg from 'pg';
 import { targetSchemaFor } from './client.js';
 import type { TargetPostgresConfig } from './config-schema.js';
@@ -6,7 +6,6 @@ import { createRowEncoder, integerOverflowsBigint, newCopyTextStats } from './co
 import { flattenRecord } from './flatten.js';
 import { FastRowEncoder, RawRecord } from './fast-record.js';
 import { copyColumns, flushStreamBatch, type LoadMethod } from './flush.js';
-import { isJsonNumber, stringifyJson } from './lossless-json.js';
 import { StreamBatch } from './stream-batch.js';
 import { ensureTable, widenColumn, type TablePlan } from './table.js';
 

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import t from 'tap';
 import { createRowEncoder, type CopyColumn } from '../src/copy-text.js';
-import { parseJsonLine } from '../src/lossless-json.js';
+import { parseJsonLine } from '@singer-io-ts/sdk';
 import { connect, freshSchema, type TestContext } from '../../../test/helpers/postgres.js';
 
 const columns: CopyColumn[] = [

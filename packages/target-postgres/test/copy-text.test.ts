@@ -9,7 +9,7 @@ import {
   newCopyTextStats,
   type CopyColumn,
 } from '../src/copy-text.js';
-import { JsonNumber, parseJsonLine } from '../src/lossless-json.js';
+import { JsonNumber, parseJsonLine } from '@singer-io-ts/sdk';
 import type { PgType } from '../src/type-map.js';
 
 const show = (text: string): string => JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { createRowEncoder, newCopyTextStats, type CopyColumn } from '../src/copy-text.js';
 import { FastRowEncoder, isShortestNumber, RawRecord, scanRecordBytes, scanRecordLine, skipValue } from '../src/fast-record.js';
-import { parseJsonLine } from '../src/lossless-json.js';
+import { parseJsonLine } from '@singer-io-ts/sdk';
 import type { PgType } from '../src/type-map.js';
 
 // Test names in ASCII: TAP output must not carry raw line separators.

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { JsonSchema, SingerMessage } from './messages.js';
+import { JsonNumber, stringifyJson } from './lossless-json.js';
 
 export interface WriterOptions {
   /** Characters buffered before a write to the output; larger batches mean fewer syscalls. */
@@ -44,11 +45,11 @@ export class SingerWriter {
   }
 
   write(message: SingerMessage): Promise<void> | undefined {
-    return this.writeLine(JSON.stringify(message));
+    return this.writeLine(stringifyMessagePart(message));
   }
 
   writeRecord(stream: string, record: Record<string, unknown>, options: RecordOptions = {}): Promise<void> | undefined {
-    let line = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":${JSON.stringify(record)}`;
+    let line = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":${stringifyMessagePart(record)}`;
     if (options.version !== undefined) line += `,"version":${options.version}`;
     if (options.timeExtracted !== undefined) line += `,"time_extracted":"${options.timeExtracted}"`;
     return this.writeLine(line + '}');
@@ -59,7 +60,7 @@ export class SingerWriter {
   }
 
   writeState(value: unknown): Promise<void> | undefined {
-    const json = JSON.stringify({ type: 'STATE', value });
+    const json = stringifyMessagePart({ type: 'STATE', value });
     return this.writeLine(this.#redactState ? this.#redactState(json) : json);
   }
 
@@ -126,4 +127,14 @@ function outputError(error: Error): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EPIPE') return new Error('stdout closed by the consumer (EPIPE): the downstream target stopped reading', { cause: error });
   return error;
+}
+
+/**
+ * JSON.stringify, except that a JsonNumber (a value no double holds) keeps its exact digits. Plain
+ * values are serialised once; a value holding a JsonNumber is serialised again by the exact writer.
+ */
+function stringifyMessagePart(value: unknown): string {
+  const before = JsonNumber.roundedWrites;
+  const json = JSON.stringify(value);
+  return JsonNumber.roundedWrites === before ? json : stringifyJson(value);
 }

@@ -1,5 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import t from 'tap';
+import { exactNumber, JsonNumber } from '../../src/protocol/lossless-json.js';
 import { SingerWriter } from '../../src/protocol/writer.js';
 
 t.test('writes whole lines that parse back to the messages', async (t) => {
@@ -66,4 +67,33 @@ t.test('a consumer that goes away fails the writer with a clear error', async (t
       await new Promise((r) => setImmediate(r));
     }
   }, /EPIPE/);
+});
+
+t.test('numbers no double holds reach the output digit for digit; every other line is plain JSON.stringify', async (t) => {
+  const out = new PassThrough();
+  const chunks: string[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c.toString()));
+  const writer = new SingerWriter(out);
+  // [what the API sent, what the line must hold]
+  const amounts = [
+    ['12345678901234567.89', '12345678901234567.89'],
+    ['-0.1000000000000000055511151231257827', '-0.1000000000000000055511151231257827'],
+    ['9007199254740993', '9007199254740993'],
+    ['1.50', '1.5'],
+    ['0.1', '0.1'],
+    ['123456789012345', '123456789012345'],
+  ] as const;
+  for (const [i, [text]] of amounts.entries()) await writer.writeRecord('charges', { id: i, mrr: exactNumber(text), nested: { tcv: exactNumber(text) } });
+  await writer.writeState({ bookmarks: { charges: { replication_key_value: exactNumber('90071992547409930') } } });
+  await writer.flush();
+  const lines = chunks.join('').trimEnd().split('\n');
+  for (const [i, [text, expected]] of amounts.entries()) {
+    t.equal(lines[i], `{"type":"RECORD","stream":"charges","record":{"id":${i},"mrr":${expected},"nested":{"tcv":${expected}}}}`, text);
+  }
+  t.equal(lines[amounts.length], '{"type":"STATE","value":{"bookmarks":{"charges":{"replication_key_value":90071992547409930}}}}');
+  t.type(exactNumber('12345678901234567.89'), JsonNumber, 'a long decimal is kept as text');
+  t.equal(exactNumber('1.50'), 1.5, 'a double holds 1.50 exactly: a plain number');
+  t.same([exactNumber('1234567890.1234567'), exactNumber('0.50000000000000000')], [1234567890.1234567, 0.5], 'long but held by a double: a plain number');
+  t.same([exactNumber('+1'), exactNumber('.5'), exactNumber('abc')], [1, 0.5, NaN], 'no JSON literal: Number(text)');
+  t.equal(JSON.stringify({ v: exactNumber('12345678901234567.89') }), '{"v":12345678901234568}', 'plain JSON.stringify still sees the nearest double');
 });

@@ -10,6 +10,13 @@ import { TAB, LF, CR, SPACE, QUOTE, PLUS, COMMA, MINUS, DOT, ZERO, NINE, COLON, 
 
 /** A JSON number that a double cannot hold, as its exact source text. */
 export class JsonNumber {
+  /**
+   * How many times JSON.stringify has written a JsonNumber as its nearest double. The Singer writer
+   * compares it before and after serialising a message, so only the rare message that holds a
+   * JsonNumber pays for the exact serialiser.
+   */
+  static roundedWrites = 0;
+
   constructor(readonly text: string) {}
 
   toString(): string {
@@ -18,6 +25,7 @@ export class JsonNumber {
 
   /** What JSON.stringify writes: the nearest double, as plain JSON.parse would have given. stringifyJson keeps the text. */
   toJSON(): number {
+    JsonNumber.roundedWrites += 1;
     return Number(this.text);
   }
 }
@@ -117,6 +125,20 @@ export function decimalParts(text: string): DecimalParts | undefined {
   let end = all.length;
   while (all.charCodeAt(end - 1) === ZERO) end--;
   return { negative: sign === '-', digits: all.slice(start, end), exponent: Number(exponentText) - fraction.length + (all.length - end) };
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The number a numeric text (a CSV cell, an API's decimal string) means, for a tap to emit: a
+ * plain number when a double holds its value exactly, else a JsonNumber that the Singer writer
+ * prints digit for digit (a currency amount with 18 significant digits stays what it was). Text
+ * that is not a JSON number literal gives Number(text), as before.
+ */
+export function exactNumber(text: string): number | JsonNumber {
+  // 15 characters hold at most 15 digits: a double keeps them (see LONG_MANTISSA).
+  if (text.length <= 15 || !JSON_NUMBER.test(text)) return Number(text);
+  return numberFromText(text, text.includes('e') || text.includes('E'));
 }
 
 /** The plain number when it has the same decimal value as the text, else a JsonNumber. */

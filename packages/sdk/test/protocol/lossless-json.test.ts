@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import t from 'tap';
-import { decimalParts, isJsonNumber, JsonNumber, needsExactParse, parseJsonExact, parseJsonLine, stringifyJson } from '../src/lossless-json.js';
+import { decimalParts, isJsonNumber, JsonNumber, needsExactParse, parseJsonExact, parseJsonLine, stringifyJson } from '../../src/protocol/lossless-json.js';
 
 /** The value JSON.parse would give: every JsonNumber rounded to its double. */
 function rounded(value: unknown): unknown {
