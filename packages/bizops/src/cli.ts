@@ -12,7 +12,7 @@ import { readReportData } from './report/data.js';
 import { renderReportHtml } from './report/html.js';
 import { runAll } from './run.js';
 import { SOURCES } from './sources.js';
-import { openWarehouse, type Warehouse } from './warehouse.js';
+import { openWarehouse, refuseThrowAwayWarehouse, type Warehouse } from './warehouse.js';
 
 export const USAGE = `Usage: bizops <command> [options]
 
@@ -48,26 +48,30 @@ const defaultIo = (): CliIo => ({
   cwd: process.cwd(),
 });
 
+const OPTIONS = {
+  config: { type: 'string' },
+  'no-metrics': { type: 'boolean' },
+  sequential: { type: 'boolean' },
+  scale: { type: 'string' },
+  reset: { type: 'boolean' },
+  out: { type: 'string' },
+  model: { type: 'string' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const COMMANDS = ['demo', 'run', 'report', 'metrics', 'db'] as const;
+
+/** The command line as `cli` reads it; throws on an unknown option. Exported so a CI job's commands can be checked without running them. */
+export function parseCommandLine(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+}
+
 /** Runs one command; resolves to the exit code. */
 export async function cli(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        config: { type: 'string' },
-        'no-metrics': { type: 'boolean' },
-        sequential: { type: 'boolean' },
-        scale: { type: 'string' },
-        reset: { type: 'boolean' },
-        out: { type: 'string' },
-        model: { type: 'string' },
-        version: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (err) {
     // `metrics` passes its own options through.
     if (argv[0] !== 'metrics') {
@@ -88,6 +92,10 @@ export async function cli(argv: string[], io: CliIo = defaultIo()): Promise<numb
       io.out(USAGE);
       return command || values.help ? 0 : 2;
     }
+    if (!(COMMANDS as readonly string[]).includes(command)) {
+      io.err(`bizops: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+    }
     const config = loadConfig({ file: values.config, cwd: io.cwd, env: io.env });
     switch (command) {
       case 'run':
@@ -106,7 +114,8 @@ export async function cli(argv: string[], io: CliIo = defaultIo()): Promise<numb
       case 'db':
         return await dbCommand(config, rest[0], io, log);
       default:
-        io.err(`bizops: unknown command "${command}"\n\n${USAGE}`);
+        // `metrics` after an option: its own options are only passed through as the first word.
+        io.err(`bizops: put \`metrics\` first: bizops metrics ${rest.join(' ')}`);
         return 2;
     }
   } catch (err) {
@@ -157,6 +166,7 @@ async function runCommand(config: BizopsConfig, names: string[], { metrics, sequ
       `no credentials configured for any pipeline (${config.file ?? 'no bizops.yml found'}; environment: SFDC_*, ZUORA_*, MARKETO_*). ` + 'To try bizops on simulated data, run `bizops demo` (or `npm start`).',
     );
   }
+  refuseThrowAwayWarehouse(config, io.env);
   const pipelines = config.pipelines.filter((p) => chosen.includes(p.source.name));
   return withWarehouse(config, io, log, async (warehouse) => {
     const result = await runAll({ config, warehouse, pipelines, tapEnv: io.env, buildMetrics: metrics, sequential, out: io.out, log });
@@ -169,7 +179,9 @@ async function demoCommand(config: BizopsConfig, scale: number | undefined, { me
     const result = await runDemo({ config, warehouse, env: io.env, scale, buildMetrics: metrics, sequential, out: io.out, log });
     if (!result.ok) return 1;
     if (metrics) io.out(formatCampaignMetrics(await showCampaigns(result.config, warehouse, model), model));
-    log(`warehouse: ${warehouse.description}; \`bizops report\` writes the HTML report, \`bizops db url\` gives a BI tool the connection`);
+    // The embedded server stops with this command, so `db url` alone would find nothing running.
+    const bi = warehouse.kind === 'embedded' ? '`bizops db start` keeps the database running for a BI tool and prints its URL' : `a BI tool connects to ${warehouse.description}`;
+    log(`warehouse: ${warehouse.description}; \`bizops report\` writes the HTML report; ${bi}`);
     return 0;
   });
 }

@@ -30,6 +30,8 @@ export interface BizopsConfig {
   dataDir: string;
   /** target-postgres connection keys; undefined: the embedded Postgres. */
   warehouse: Record<string, unknown> | undefined;
+  /** The file says `warehouse: embedded`: the embedded Postgres was chosen, not fallen back to. */
+  embeddedChosen: boolean;
   embedded: { dataDir: string; port: number | undefined };
   /** Every known source, configured or not, in SOURCES order. */
   pipelines: PipelineSettings[];
@@ -106,6 +108,7 @@ export function loadConfig(options: LoadOptions = {}): BizopsConfig {
     projectDir,
     dataDir,
     warehouse,
+    embeddedChosen: raw.warehouse === 'embedded',
     embedded: { dataDir: serverDataDir(embeddedDir ? path.resolve(projectDir, embeddedDir) : path.join(dataDir, 'postgres')), port: embeddedPort },
     pipelines,
     configured: configured.filter((name) => !disabled.has(name)),

@@ -36,9 +36,14 @@ export function stateStore(config: BizopsConfig): StateStore {
   return new StateStore(path.join(config.dataDir, 'state'));
 }
 
+/** One directory per run beneath it (the CI example keeps it as an artifact). */
+export function logsDir(config: BizopsConfig): string {
+  return path.join(config.dataDir, 'logs');
+}
+
 export async function runAll(options: RunOptions): Promise<RunResult> {
   const { config, warehouse, log } = options;
-  const logDir = path.join(config.dataDir, 'logs', new Date().toISOString().replace(/[:.]/g, '-'));
+  const logDir = path.join(logsDir(config), new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(logDir, { recursive: true });
   const states = stateStore(config);
   const target = targetBin();
@@ -56,20 +61,27 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
       return failedBeforeStart(pipeline.source.name, (err as Error).message, logDir);
     }
     log(`${pipeline.source.name}: ${pipeline.source.tapBin} | target-postgres → schema ${pipeline.schema}`);
-    const outcome = await runPipeline(
-      {
-        name: pipeline.source.name,
-        tapBin,
-        targetBin: target,
-        tapConfig,
-        targetConfig: { ...warehouse.connection, default_target_schema: pipeline.schema, ...pipeline.targetConfig },
-        tapEnv: options.tapEnv,
-        targetEnv: warehouse.env,
-      },
-      states,
-      logDir,
-      redactor,
-    );
+    let outcome: PipelineOutcome;
+    try {
+      outcome = await runPipeline(
+        {
+          name: pipeline.source.name,
+          tapBin,
+          targetBin: target,
+          tapConfig,
+          targetConfig: { ...warehouse.connection, default_target_schema: pipeline.schema, ...pipeline.targetConfig },
+          tapEnv: options.tapEnv,
+          targetEnv: warehouse.env,
+        },
+        states,
+        logDir,
+        redactor,
+      );
+    } catch (err) {
+      // A corrupt state file (read before the processes start) fails this pipeline only: the others
+      // run to their end, the warehouse is not stopped under them, and the summary is still written.
+      outcome = failedBeforeStart(pipeline.source.name, redactor.redactText((err as Error).message), logDir);
+    }
     log(`${pipeline.source.name}: ${outcome.ok ? 'done' : 'FAILED'} in ${outcome.seconds.toFixed(1)} s`);
     return outcome;
   };

@@ -3,6 +3,7 @@
  * the environment: PG_ADDRESS..., PG*, DATABASE_URL), else the project's embedded Postgres.
  */
 import type pg from 'pg';
+import { ConfigError } from '@singer-io-ts/sdk';
 import { connectClient, resolveConnection, type ResolvedConnection, type TargetPostgresConfig } from '@singer-io-ts/target-postgres';
 import type { BizopsConfig } from './config.js';
 import { ensureEmbedded } from './embedded.js';
@@ -45,4 +46,19 @@ export async function openWarehouse(config: BizopsConfig, env: NodeJS.ProcessEnv
     env: Object.fromEntries(Object.entries(env).filter(([name]) => !CONNECTION_ENV.test(name))),
     release: () => server.release(),
   };
+}
+
+/**
+ * In a CI job an embedded Postgres is deleted with the job while the state is kept (the CI cache):
+ * every later run would load only the changes into an empty warehouse. So CI needs a configured
+ * warehouse, or `warehouse: embedded` written down by someone who knows.
+ */
+export function refuseThrowAwayWarehouse(config: BizopsConfig, env: NodeJS.ProcessEnv): void {
+  const ci = env.CI !== undefined && !['', '0', 'false'].includes(env.CI.toLowerCase());
+  if (!ci || config.warehouse || config.embeddedChosen) return;
+  throw new ConfigError(
+    'CI is set and no warehouse is configured: set the CI variables PG_ADDRESS, PG_PORT, PG_DATABASE, PG_USERNAME and PG_PASSWORD ' +
+      `(or warehouse in ${config.file ?? 'bizops.yml'}). An embedded Postgres would be thrown away with the job while the state is kept, ` +
+      'so later runs would load only changes into an empty warehouse; write `warehouse: embedded` to use one anyway.',
+  );
 }

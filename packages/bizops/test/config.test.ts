@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { loadConfig } from '../src/config.js';
+import { refuseThrowAwayWarehouse } from '../src/warehouse.js';
 import { bareEnv, runCli } from './helpers/project.js';
 
 function dirWith(name: string, text: string): string {
@@ -70,4 +71,107 @@ t.test('`bizops run` without credentials points at the demo; unknown commands an
   t.match(bad.err, /unknown command "frobnicate"/);
   const missing = await runCli(['run', '--config', 'nope.yml'], dir, bareEnv());
   t.match(missing.err, /config file nope\.yml does not exist/);
+});
+
+t.test('every key of bizops.yml reaches the settings', async (t) => {
+  const dir = dirWith(
+    'bizops.yml',
+    [
+      'data_dir: var/bizops',
+      'embedded: { data_dir: db/pg, port: 55001 }',
+      'pipelines:',
+      '  salesforce: { target: { batch_size_rows: 5000 } }',
+      '  marketo: { enabled: false, config: { client_id: c } }',
+      'demo: { scale: 0.3, seed: 7 }',
+      'metrics: { iacv_field: ACV__c, gross_margin: 0.7, fiscal_year_start_month: 2, time_decay_half_life_days: 14 }',
+    ].join('\n'),
+  );
+  const config = loadConfig({ cwd: dir, env: { BIZOPS_DATA_DIR: '/elsewhere', BIZOPS_EMBEDDED_PORT: '55002' } });
+  t.equal(config.dataDir, path.join(dir, 'var', 'bizops'), 'data_dir, relative to the file (the file wins over BIZOPS_DATA_DIR)');
+  t.equal(config.embedded.dataDir, path.join(dir, 'db', 'pg'), 'embedded.data_dir');
+  t.equal(config.embedded.port, 55001, 'embedded.port (over BIZOPS_EMBEDDED_PORT)');
+  t.same(config.pipelines.find((p) => p.source.name === 'salesforce')!.targetConfig, { batch_size_rows: 5000 }, 'pipelines.X.target: extra target settings');
+  t.same(config.disabled, ['marketo'], 'enabled: false disables a pipeline');
+  t.notOk(config.configured.includes('marketo'), 'even one with credentials');
+  t.same(config.demo, { scale: 0.3, seed: 7 }, 'demo.scale and demo.seed');
+  t.same(config.metrics, { iacv_field: 'ACV__c', gross_margin: 0.7, fiscal_year_start_month: 2, time_decay_half_life_days: 14 }, 'metrics.* as written');
+  const disabled = await runCli(['run', 'marketo'], dir, bareEnv());
+  t.equal(disabled.code, 2, '`bizops run marketo` exits 2');
+  t.match(disabled.err, /bizops\.yml: pipelines\.marketo\.enabled is false/, 'naming the key that disables it');
+
+  const fromEnv = loadConfig({ cwd: dirWith('bizops.yml', ''), env: { BIZOPS_DATA_DIR: 'ci/.bizops', BIZOPS_EMBEDDED_PORT: '55003' } });
+  t.equal(fromEnv.dataDir, path.join(fromEnv.projectDir, 'ci', '.bizops'), 'BIZOPS_DATA_DIR when the file has no data_dir');
+  t.equal(fromEnv.embedded.dataDir, path.join(fromEnv.dataDir, 'postgres'), 'the embedded Postgres follows the data directory');
+  t.equal(fromEnv.embedded.port, 55003, 'BIZOPS_EMBEDDED_PORT');
+  t.throws(() => loadConfig({ cwd: dirWith('bizops.yml', 'embedded: { port: 70000 }'), env: {} }), { message: /embedded\.port must be a port number/ }, 'a port out of range is refused');
+});
+
+t.test('the config file: --config, then BIZOPS_CONFIG, then ./bizops.{yml,yaml,json}', async (t) => {
+  const dir = dirWith('bizops.json', JSON.stringify({ pipelines: { zuora: { schema: 'billing', config: { username: 'z' } } }, warehouse: 'embedded' }));
+  const json = loadConfig({ cwd: dir, env: {} });
+  t.equal(json.file, path.join(dir, 'bizops.json'), 'a bizops.json in the project is found');
+  t.equal(json.pipelines.find((p) => p.source.name === 'zuora')!.schema, 'billing', 'and read');
+  t.same(json.configured, ['zuora'], 'its credentials count');
+  writeFileSync(path.join(dir, 'other.yml'), 'pipelines: { salesforce: { schema: crm } }\n');
+  t.equal(loadConfig({ cwd: dir, env: { BIZOPS_CONFIG: 'other.yml' } }).pipelines[0]!.schema, 'crm', 'BIZOPS_CONFIG over the default file');
+  writeFileSync(path.join(dir, 'third.yml'), 'pipelines: { salesforce: { schema: sfdc } }\n');
+  t.equal(loadConfig({ cwd: dir, file: 'third.yml', env: { BIZOPS_CONFIG: 'other.yml' } }).pipelines[0]!.schema, 'sfdc', '--config over BIZOPS_CONFIG');
+});
+
+t.test('the warehouse: embedded when chosen or when nothing names a server', async (t) => {
+  const embedded = loadConfig({ cwd: dirWith('bizops.yml', 'warehouse: embedded\n'), env: { PG_ADDRESS: 'db.example.com' } });
+  t.equal(embedded.warehouse, undefined, '`warehouse: embedded` wins over PG_ADDRESS');
+  t.ok(embedded.embeddedChosen, 'and counts as chosen');
+  for (const name of ['PG_ADDRESS', 'DATABASE_URL', 'PGHOST', 'TARGET_POSTGRES_HOST', 'TARGET_POSTGRES_CONNECTION_STRING']) {
+    t.same(loadConfig({ cwd: dirWith('bizops.yml', ''), env: { [name]: 'x' } }).warehouse, {}, `${name} names a configured warehouse`);
+  }
+  const fallback = loadConfig({ cwd: dirWith('bizops.yml', ''), env: {} });
+  t.equal(fallback.warehouse, undefined, 'nothing configured: embedded');
+  t.notOk(fallback.embeddedChosen, 'by default, not by choice');
+});
+
+t.test('in CI, `bizops run` refuses a throw-away embedded warehouse unless it is chosen', async (t) => {
+  const creds = { SFDC_USERNAME: 'u', SFDC_PASSWORD: 'p' };
+  for (const ci of ['true', '1']) {
+    const run = await runCli(['run'], dirWith('bizops.yml', ''), { ...bareEnv(), ...creds, CI: ci });
+    t.equal(run.code, 2, `CI=${ci}: exit 2 before anything runs`);
+    t.match(run.err, /CI is set and no warehouse is configured: set the CI variables PG_ADDRESS, PG_PORT, PG_DATABASE, PG_USERNAME and PG_PASSWORD/, 'naming the PG_* variables');
+    t.match(run.err, /write `warehouse: embedded` to use one anyway/, 'and the way out');
+  }
+  // Not refused (env-warehouse.db.test.ts runs the PG_* case in CI end to end):
+  const cases: Array<[string, string, NodeJS.ProcessEnv]> = [
+    ['outside CI', '', {}],
+    ['CI=false', '', { CI: 'false' }],
+    ['`warehouse: embedded` in CI', 'warehouse: embedded\n', { CI: 'true' }],
+    ['PG_ADDRESS in CI', '', { CI: 'true', PG_ADDRESS: 'db.example.com' }],
+    ['a warehouse in bizops.yml in CI', 'warehouse: { host: db.example.com }\n', { CI: 'true' }],
+  ];
+  for (const [label, yml, env] of cases) {
+    t.doesNotThrow(() => refuseThrowAwayWarehouse(loadConfig({ cwd: dirWith('bizops.yml', yml), env }), env), `${label}: not refused`);
+  }
+});
+
+t.test('each source reads all its variables, and TAP_<NAME>_<KEY> counts as credentials', async (t) => {
+  const env = {
+    SFDC_SECURITY_TOKEN: 'tok',
+    SFDC_CLIENT_ID: 'sid',
+    SFDC_CLIENT_SECRET: 'ssec',
+    SFDC_REFRESH_TOKEN: 'ref',
+    ZUORA_CLIENT_ID: 'zid',
+    ZUORA_CLIENT_SECRET: 'zsec',
+    MARKETO_ENDPOINT: 'https://123-ABC-456.mktorest.com/rest',
+    MARKETO_IDENTITY: 'https://123-ABC-456.mktorest.com/identity',
+    MARKETO_CLIENT_ID: 'mid',
+    MARKETO_CLIENT_SECRET: 'msec',
+    MARKETO_MUNCHKIN_ID: '123-ABC-456',
+  };
+  const config = loadConfig({ cwd: dirWith('bizops.yml', ''), env });
+  const tap = (name: string) => config.pipelines.find((p) => p.source.name === name)!.tapConfig;
+  t.match(tap('salesforce'), { security_token: 'tok', client_id: 'sid', client_secret: 'ssec', refresh_token: 'ref' }, 'SFDC_SECURITY_TOKEN and SFDC_CLIENT_*/REFRESH_TOKEN');
+  t.match(tap('zuora'), { client_id: 'zid', client_secret: 'zsec' }, 'ZUORA_CLIENT_*');
+  t.match(tap('marketo'), { endpoint: env.MARKETO_ENDPOINT, identity: env.MARKETO_IDENTITY, client_id: 'mid', client_secret: 'msec', munchkin_id: '123-ABC-456' }, 'MARKETO_*');
+  t.same(config.configured, ['salesforce', 'zuora', 'marketo'], 'OAuth clients count as credentials');
+
+  const jwt = loadConfig({ cwd: dirWith('bizops.yml', ''), env: { TAP_SALESFORCE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----' } });
+  t.same(jwt.configured, ['salesforce'], 'TAP_SALESFORCE_PRIVATE_KEY (JWT, read by the tap itself) makes salesforce runnable');
 });

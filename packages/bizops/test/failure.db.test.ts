@@ -1,9 +1,9 @@
 /**
  * A failing pipeline leaves the previous state as it was and exits non-zero with its cause:
  * a tap that dies mid-sync (after the target committed some of its records and printed a
- * state), and a target that cannot connect.
+ * state), a target that cannot connect, and a state file that cannot be read.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { startSimulators } from '@singer-io-ts/simulators';
@@ -53,4 +53,30 @@ t.test('a failing pipeline keeps the previous state and exits non-zero with the 
     t.match(run.out, new RegExp(`target-postgres exited with [1-9]\\d*: .*(127\\.0\\.0\\.1:${port}|ECONNREFUSED)`), 'the cause names the unreachable server');
     t.equal(readFileSync(stateFile, 'utf8'), committed, 'the state file is untouched');
   });
+});
+
+t.test('a corrupt state file fails its pipeline only: the others finish and the summary is written', async (t) => {
+  const sims = await startSimulators({ scale: 0.02, salesforce: 0 });
+  t.teardown(() => sims.close());
+  const { clientConfig } = await getTestPostgres();
+  const dir = projectDir(t);
+  const warehouse = { host: clientConfig.host, port: clientConfig.port, user: clientConfig.user, database: clientConfig.database, ...(clientConfig.password ? { password: clientConfig.password } : {}) };
+  // zuora never reaches its tap: its credentials only make it one of the pipelines that run.
+  const pipelines = { ...simulatorPipelines(sims, { salesforce: await freshSchema(t) }, ['salesforce']), zuora: { schema: await freshSchema(t), config: { base_url: 'http://127.0.0.1:9', username: 'u', password: 'p' } } };
+  writeConfig(dir, { warehouse, pipelines });
+  const stateDir = path.join(dir, '.bizops', 'state');
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(path.join(stateDir, 'zuora.json'), '{"bookmarks": {"Account": ');
+
+  // In parallel (the default), where a throw used to abandon the other pipelines mid-run.
+  const run = await runCli(['run'], dir);
+  t.equal(run.code, 1, 'exit 1');
+  t.match(run.out, /^salesforce\s+ok\s+[1-9]\d*\s.*advanced$/m, 'salesforce ran to its end and kept its state');
+  t.match(run.out, /^zuora\s+FAILED\s/m, 'zuora failed');
+  t.match(run.out, /zuora: state file .*zuora\.json is not valid JSON.*move it away/, 'with the cause and what to do');
+  t.match(run.out, /metrics: not built: a pipeline failed/, 'no metrics from a failed run');
+  const summary = JSON.parse(readFileSync(path.join(/^logs: (\S+)$/m.exec(run.out)![1]!, 'summary.json'), 'utf8')) as { outcomes: Array<{ name: string; ok: boolean }> };
+  t.same(summary.outcomes.map((o) => [o.name, o.ok]), [['salesforce', true], ['zuora', false]], 'summary.json is written with both');
+  t.ok(existsSync(path.join(stateDir, 'salesforce.json')), 'the salesforce state was written');
+  t.equal(readFileSync(path.join(stateDir, 'zuora.json'), 'utf8'), '{"bookmarks": {"Account": ', 'the corrupt file is left for the user to look at');
 });

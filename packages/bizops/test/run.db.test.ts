@@ -9,12 +9,19 @@ import t from 'tap';
 import { startSimulators } from '@singer-io-ts/simulators';
 import { connect, freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
 import { compareWithSimulator } from '../../tap-salesforce/test/helpers/pipeline.js';
+import { compareWithSimulator as compareZuora } from '../../tap-zuora/test/helpers/pipeline.js';
+import { compareTable as compareMarketo } from '../../tap-marketo/test/helpers/pipeline.js';
 import { compareWithGroundTruth } from '../../metrics/test/helpers/ground-truth.js';
 import { chromiumMissing, dumpDom } from './helpers/chromium.js';
+import { checkDerivedRatios, DEFAULT_GROSS_MARGIN, retentionYears } from './helpers/derived-truth.js';
+import type { RunResult } from '../src/run.js';
 import { exitsZero, projectDir, runCli, SALESFORCE_OBJECTS, simulatorPipelines, writeConfig } from './helpers/project.js';
-import { checkReportAgainstDb } from './helpers/report-check.js';
+import { checkReportAgainstDb, checkSpendIacvChart } from './helpers/report-check.js';
 
 const SCALE = 0.05;
+// The raw tables the metrics read (metrics/sql/11_staging_zuora.sql, 12_staging_marketo.sql).
+const ZUORA_OBJECTS = ['Account', 'Subscription', 'RatePlan', 'RatePlanCharge'];
+const MARKETO_STREAMS = ['leads', 'activities', 'programs', 'program_members', 'deleted_leads'];
 // Three pipelines twice, the metrics twice and a Chromium: more than the default per-file timeout on a busy machine.
 t.setTimeout(900_000);
 const DAY = 86_400_000;
@@ -34,14 +41,39 @@ t.test('bizops run: twice, incrementally, the warehouse and metrics equal the si
       metrics: { target_schema: analytics, as_of: new Date(sims.simulation.clock.now()).toISOString().slice(0, 10) },
     });
   const stateFile = (name: string) => path.join(dir, '.bizops', 'state', `${name}.json`);
-  const records = (out: string, pipeline: string) => Number(new RegExp(`^${pipeline}\\s+ok\\s+(\\d+)`, 'm').exec(out)?.[1] ?? NaN);
 
+  // Per pipeline: records, API calls, seconds (the summary table's row).
+  const summaryRow = (out: string, pipeline: string) => {
+    const m = new RegExp(`^${pipeline}\\s+ok\\s+(\\d+)\\s+(\\d+)\\s+([\\d.]+) s`, 'm').exec(out);
+    return { records: Number(m?.[1] ?? NaN), apiCalls: Number(m?.[2] ?? NaN), seconds: Number(m?.[3] ?? NaN) };
+  };
+  const records = (out: string, pipeline: string) => summaryRow(out, pipeline).records;
+  const summaryJson = (out: string) => JSON.parse(readFileSync(path.join(/^logs: (\S+)$/m.exec(out)![1]!, 'summary.json'), 'utf8')) as RunResult;
+  const deletedLeads = async () => Number((await db.query<{ n: string }>(`select count(*) as n from ${marketo}.deleted_leads`)).rows[0]!.n);
   const check = async (label: string) => {
+    const same = (diff: { missing: string[]; extra: string[]; mismatches: string[] }, message: string) =>
+      t.same({ missing: diff.missing.slice(0, 5), extra: diff.extra.slice(0, 5), mismatches: diff.mismatches }, { missing: [], extra: [], mismatches: [] }, message);
     for (const object of SALESFORCE_OBJECTS) {
       const diff = await compareWithSimulator(db, salesforce, sims.salesforce!, object);
-      t.same({ missing: diff.missing.slice(0, 5), extra: diff.extra.slice(0, 5), mismatches: diff.mismatches }, { missing: [], extra: [], mismatches: [] }, `${label}: salesforce.${object.toLowerCase()} equals the simulated org (${diff.rows} rows)`);
+      same(diff, `${label}: salesforce.${object.toLowerCase()} equals the simulated org (${diff.rows} rows)`);
     }
+    for (const object of ZUORA_OBJECTS) {
+      const diff = await compareZuora(db, zuora, sims.zuora!, object);
+      same(diff, `${label}: zuora.${object.toLowerCase()} equals the simulated tenant (${diff.rows} rows, ${diff.deleted} deleted)`);
+    }
+    // A lead deleted after it was loaded stays in the table; deleted_leads says so (the metrics leave it out).
+    const deleted = new Set((await db.query<{ id: string }>(`select id::text as id from ${marketo}.deleted_leads`)).rows.map((row) => row.id));
+    for (const stream of MARKETO_STREAMS) {
+      const diff = await compareMarketo(db, marketo, sims.marketo!, stream);
+      same({ ...diff, extra: stream === 'leads' ? diff.extra.filter((id) => !deleted.has(id)) : diff.extra }, `${label}: marketo.${stream} equals the simulated instance (${diff.rows} rows)`);
+    }
+
     const asOf = sims.simulation.clock.now();
+    const retention = retentionYears(company, asOf);
+    const { rows } = await db.query<{ retention_years: string | null }>(`select retention_years from ${analytics}.retention`);
+    // At this scale no subscription has ended yet, so LTV and ROI are null in the truth and must be
+    // in the views; npm-start.test.ts checks them at the demo's scale, where subscriptions churn.
+    t.equal(rows[0]?.retention_years === null ? null : Number(rows[0]?.retention_years), retention, `${label}: the retention LTV uses equals the one of the simulated Zuora subscriptions`);
     for (const window of [
       { from: company.start, to: asOf + 1 },
       { from: Date.UTC(2026, 3, 1), to: Date.UTC(2026, 6, 1) },
@@ -49,6 +81,8 @@ t.test('bizops run: twice, incrementally, the warehouse and metrics equal the si
       const truth = await compareWithGroundTruth(db, { target_schema: analytics }, company, { asOf, ...window });
       t.ok(truth.totals.leads > 0 && truth.totals.spend > 0, `${label}: the truth of ${truth.period} has leads and spend`);
       t.same(truth.differences.slice(0, 10), [], `${label}: ${truth.periodType} ${truth.period} metrics equal the ground truth (${truth.campaigns} campaigns)`);
+      const ratios = await checkDerivedRatios(db, analytics, company.groundTruth({ asOf, ...window }), truth, DEFAULT_GROSS_MARGIN, retention);
+      t.same(ratios.mismatches, [], `${label}: ${truth.period} cost per lead, CAC, LTV and ROI follow from the truth (${ratios.checked} figures)`);
     }
   };
 
@@ -58,7 +92,16 @@ t.test('bizops run: twice, incrementally, the warehouse and metrics equal the si
   t.match(first.out, /metrics: built/, 'bizops-metrics build ran');
   for (const name of ['salesforce', 'zuora', 'marketo']) t.ok(records(first.out, name) > 0, `the summary counts ${name}'s records: ${records(first.out, name)}`);
   t.match(first.out, /salesforce: .*Account \d+.*Lead \d+/, 'the summary lists rows per stream');
+  const kept = summaryJson(first.out);
+  for (const name of ['salesforce', 'zuora', 'marketo']) {
+    const row = summaryRow(first.out, name);
+    const outcome = kept.outcomes.find((o) => o.name === name);
+    t.ok(row.apiCalls > 0 && row.seconds > 0, `${name}: the summary counts its API calls (${row.apiCalls}) and time (${row.seconds} s)`);
+    t.match(outcome, { ok: true, stateAdvanced: true, stats: { apiCalls: row.apiCalls } }, `${name}: summary.json keeps the same figures`);
+    t.ok(outcome!.seconds > 0 && Object.values(outcome!.stats.records).reduce((a, b) => a + b, 0) === row.records, `${name}: summary.json has its time and records per stream`);
+  }
   await check('first run');
+  const deletedBefore = await deletedLeads();
   const firstStates = Object.fromEntries(['salesforce', 'zuora', 'marketo'].map((name) => [name, readFileSync(stateFile(name), 'utf8')]));
 
   sims.simulation.clock.advanceDays(20);
@@ -74,6 +117,8 @@ t.test('bizops run: twice, incrementally, the warehouse and metrics equal the si
   const sfState = JSON.parse(readFileSync(stateFile('salesforce'), 'utf8')) as { bookmarks: Record<string, { replication_key_value: string }> };
   const firstSf = JSON.parse(firstStates.salesforce!) as typeof sfState;
   t.ok(sfState.bookmarks.Lead!.replication_key_value > firstSf.bookmarks.Lead!.replication_key_value, 'the Lead bookmark advanced');
+  // The 20 days delete a Marketo lead (seed 1, scale 0.05), so the checks below cover a deletion that arrived incrementally.
+  t.ok((await deletedLeads()) > deletedBefore, `the increment carried deletions (deleted leads ${deletedBefore} → ${await deletedLeads()})`);
   await check('after 20 more days');
 
   t.test('the report, rendered by Chromium, shows the numbers of the metric views', { skip: chromiumMissing }, async (t) => {
@@ -92,5 +137,17 @@ t.test('bizops run: twice, incrementally, the warehouse and metrics equal the si
     const result = await checkReportAgainstDb(dom, db, analytics);
     t.ok(result.checked > 500, `${result.checked} numbers compared`);
     t.same(result.mismatches, [], 'every number on the page equals the database');
+    const chart = await checkSpendIacvChart(dom, db, analytics);
+    t.ok(chart.checked > 0, `spend vs. IACV of all campaigns: ${chart.checked} bars compared`);
+    t.same(chart.mismatches, [], 'each quarter\'s bars equal the summed spend and IACV of the view');
+
+    // One campaign's view, opened by its link: the campaign with the most quarters.
+    const top = await db.query<{ campaign_id: string }>(
+      `select campaign_id from ${analytics}.campaign_metrics where period_type = 'quarter' and model = 'first_touch' group by campaign_id order by count(*) desc, campaign_id limit 1`,
+    );
+    const campaignId = top.rows[0]!.campaign_id;
+    const one = await checkSpendIacvChart(await dumpDom(file, `campaign=${encodeURIComponent(campaignId)}`), db, analytics, campaignId);
+    t.ok(one.checked > 0, `campaign ${campaignId}: ${one.checked} bars compared`);
+    t.same(one.mismatches, [], 'its bars equal its own spend and IACV per quarter');
   });
 });

@@ -142,11 +142,20 @@ export const CLIENT_SCRIPT = String.raw`
     chartHolder.appendChild(bars('spend-iacv-chart', items, series, 900));
     chartHolder.setAttribute('data-campaign', campaignId || 'all');
   }
-  picker.addEventListener('change', function () { drawTime(picker.value); });
+  // The campaign shown is also in the address (#campaign=<id>), so a view can be linked to and
+  // opened without clicking.
+  picker.addEventListener('change', function () { location.hash = picker.value ? 'campaign=' + encodeURIComponent(picker.value) : ''; drawTime(picker.value); });
   timeSection.appendChild(picker);
   timeSection.appendChild(legend(series));
   timeSection.appendChild(chartHolder);
-  drawTime('');
+  function linkedCampaign() {
+    var m = /(?:^#|&)campaign=([^&]*)/.exec(location.hash), id;
+    if (!m) return '';
+    try { id = decodeURIComponent(m[1]); } catch (e) { return ''; }
+    return Object.prototype.hasOwnProperty.call(campaigns, id) ? id : '';
+  }
+  picker.value = linkedCampaign();
+  drawTime(picker.value);
 
   // CAC, LTV, ROI per campaign and per channel
   var FIELDS = ['spend', 'leads', 'cost_per_lead', 'customers', 'iacv', 'median_conversion_days', 'estimated_iacv', 'cac', 'ltv', 'roi'];

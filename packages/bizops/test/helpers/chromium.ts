@@ -8,12 +8,20 @@ import { pathToFileURL } from 'node:url';
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (set CHROMIUM_BIN)`;
 
-export async function dumpDom(htmlFile: string): Promise<string> {
+/**
+ * Offline: every host resolves to nothing and every request goes to a closed proxy port, so a page
+ * that needed the network would show it (no data-rendered, numbers missing), not fetch it.
+ */
+const OFFLINE = ['--proxy-server=127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND'];
+
+/** `hash` (without '#') is appended to the file's URL, as a link to one view of the page would be. */
+export async function dumpDom(htmlFile: string, hash = ''): Promise<string> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'bizops-chromium-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...OFFLINE, `--user-data-dir=${profile}`];
+  const url = pathToFileURL(htmlFile).href + (hash ? `#${hash}` : '');
   try {
     return await new Promise((resolve, reject) => {
-      execFile(CHROMIUM, [...flags, '--dump-dom', pathToFileURL(htmlFile).href], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+      execFile(CHROMIUM, [...flags, '--dump-dom', url], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
         if (error) reject(new Error(`chromium failed: ${error.message}\n${stderr.slice(-2000)}`));
         else resolve(stdout);
       });
@@ -36,7 +44,7 @@ export interface DomRow {
 
 const decode = (text: string) => text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, ' ');
 
-function attributes(tag: string): Record<string, string> {
+export function attributes(tag: string): Record<string, string> {
   return Object.fromEntries([...tag.matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1]!, decode(m[2]!)]));
 }
 

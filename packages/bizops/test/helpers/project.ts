@@ -51,9 +51,9 @@ export function simulatorPipelines(sims: RunningSimulators, schemas: Record<stri
   );
 }
 
-/** The environment without any Postgres or source settings, as on a machine with nothing configured. */
+/** The environment without any connection, credential or CI variable: a test sets the ones it means. */
 export function bareEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PG|DATABASE_URL$|TARGET_POSTGRES_|TAP_|SFDC_|ZUORA_|MARKETO_|BIZOPS_)/.test(name)));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PG|DATABASE_URL$|CI$|TARGET_POSTGRES_|TAP_|SFDC_|ZUORA_|MARKETO_|BIZOPS_)/.test(name)));
 }
 
 export { SALESFORCE_OBJECTS };

@@ -1,6 +1,6 @@
 /** The rendered report against the metric views it was made from. */
 import type pg from 'pg';
-import { tableRows } from './chromium.js';
+import { attributes, tableRows } from './chromium.js';
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const two = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -51,11 +51,52 @@ export async function checkReportAgainstDb(dom: string, db: pg.ClientBase, schem
   const { rows: funnelRows } = await db.query(`select * from "${schema}".funnel where period_type in ('all', 'quarter')`);
   for (const row of funnelRows) {
     const cells = funnel.get(`${row.period_type}|${row.period}`);
-    for (const field of ['leads', 'opportunities', 'won', 'iacv'].filter((f) => f in row)) compare(`funnel ${row.period}`, field, row[field], cells?.get(field));
+    for (const field of ['leads', 'contacts', 'mqls', 'opportunities', 'won', 'iacv'].filter((f) => f in row)) compare(`funnel ${row.period}`, field, row[field], cells?.get(field));
   }
 
   const attribution = byKey(tableRows(dom, 'attribution'), (a) => a['data-campaign']!);
   const { rows: credited } = await db.query(`select campaign_id, model, sum(iacv_credit) as iacv_credit from "${schema}".attribution group by 1, 2`);
   for (const row of credited) compare(`attribution ${row.campaign_id}`, row.model, row.iacv_credit, attribution.get(row.campaign_id)?.get(row.model));
+  return result;
+}
+
+/** The bars of one SVG chart: `data-period` → `data-series` → value. */
+export function chartBars(dom: string, svgId: string): Map<string, Map<string, number>> {
+  const start = dom.indexOf(`id="${svgId}"`);
+  const bars = new Map<string, Map<string, number>>();
+  if (start < 0) return bars;
+  const svg = dom.slice(start, dom.indexOf('</svg>', start));
+  for (const m of svg.matchAll(/<rect([^>]*)>/g)) {
+    const a = attributes(m[1]!);
+    if (a['data-period'] === undefined || a['data-series'] === undefined) continue;
+    if (!bars.has(a['data-period'])) bars.set(a['data-period'], new Map());
+    bars.get(a['data-period'])!.set(a['data-series'], Number(a['data-value']));
+  }
+  return bars;
+}
+
+/**
+ * The spend vs. IACV chart (first touch, per quarter) against the view, to the cent: summed over
+ * all campaigns, or of one campaign when the page was opened on it.
+ */
+export async function checkSpendIacvChart(dom: string, db: pg.ClientBase, schema: string, campaignId?: string): Promise<ReportCheck> {
+  const result: ReportCheck = { checked: 0, mismatches: [] };
+  const shownCampaign = /data-campaign="([^"]*)"><svg[^>]*id="spend-iacv-chart"/.exec(dom)?.[1];
+  if (shownCampaign !== (campaignId ?? 'all')) result.mismatches.push(`the chart shows campaign ${shownCampaign}, not ${campaignId ?? 'all'}`);
+  const { rows } = await db.query<{ period: string; spend: string; iacv: string }>(
+    `select period, coalesce(sum(spend), 0) as spend, coalesce(sum(iacv), 0) as iacv from "${schema}".campaign_metrics
+     where period_type = 'quarter' and model = 'first_touch' and ($1::text is null or campaign_id = $1) group by period`,
+    [campaignId ?? null],
+  );
+  const bars = chartBars(dom, 'spend-iacv-chart');
+  if (bars.size !== rows.length) result.mismatches.push(`${bars.size} quarters drawn, ${rows.length} in the database`);
+  const cents = (x: unknown) => Math.round(Number(x) * 100);
+  for (const row of rows) {
+    for (const series of ['spend', 'iacv'] as const) {
+      result.checked += 1;
+      const drawn = bars.get(row.period)?.get(series);
+      if (drawn === undefined || cents(drawn) !== cents(row[series])) result.mismatches.push(`${row.period} ${series}: database ${row[series]}, chart ${drawn}`);
+    }
+  }
   return result;
 }
