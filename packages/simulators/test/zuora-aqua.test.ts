@@ -272,3 +272,18 @@ t.test('gzip format and the where window on AQuA', async (t) => {
   const csv = gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
   t.equal(parseCsv(csv).length, 37);
 });
+
+t.test('submittedJobs(): what each AQuA job and export asked for, oldest first', async (t) => {
+  const { zuora, token } = await start(t);
+  await runAqua(zuora, token, aquaPayload(ACCOUNT_QUERY, { deleted: DELETED_BOOLEAN, incrementalTime: '2024-06-01 00:00:00' }));
+  const stateless = await call(zuora, token, 'POST', '/v1/batch-query/', aquaPayload('select Id from Account limit 1', { version: '1.0', partner: undefined, project: undefined }));
+  await call(zuora, token, 'DELETE', `/v1/batch-query/jobs/${stateless.json.id}`);
+  await call(zuora, token, 'POST', '/v1/object/export', { Format: 'csv', Query: 'select Id from Contact' });
+  t.match(zuora.submittedJobs(), [
+    { kind: 'aqua', status: 'completed', partner: 'salesforce', project: 'Account_1', incrementalTime: '2024-06-01 00:00:00', queries: [{ query: ACCOUNT_QUERY, deleted: true }] },
+    { kind: 'aqua', status: 'cancelled', queries: [{ query: 'select Id from Account limit 1', deleted: false }] },
+    { kind: 'export', status: 'Pending', queries: [{ query: 'select Id from Contact', deleted: false }] },
+  ]);
+  t.equal(zuora.submittedJobs().length, 3);
+  t.notOk('partner' in zuora.submittedJobs()[1]!, 'a stateless job has no session');
+});

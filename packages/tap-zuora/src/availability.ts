@@ -5,6 +5,7 @@
  */
 import type { ZuoraClient } from './client.js';
 import { AquaError } from './errors.js';
+import { cancelAquaJob } from './jobs.js';
 
 /** True when AQuA accepts the query; an accepted probe job is deleted at once. */
 export async function aquaAccepts(client: ZuoraClient, query: string): Promise<boolean> {
@@ -14,7 +15,7 @@ export async function aquaAccepts(client: ZuoraClient, query: string): Promise<b
       { method: 'POST', body: JSON.stringify({ format: 'csv', version: '1.0', encrypted: 'none', name: 'tap-zuora probe', queries: [{ name: 'probe', query, type: 'zoqlexport' }] }), headers: { 'content-type': 'application/json' } },
       { idempotent: true, endpoint: 'aqua.probe' },
     );
-    if (job.id) await client.request(`/v1/batch-query/jobs/${job.id}`, { method: 'DELETE' }, { endpoint: 'aqua.delete' }).then((r) => r.body?.cancel(), () => undefined);
+    if (job.id) await cancelAquaJob(client, job.id);
     return true;
   } catch (error) {
     if (error instanceof AquaError && error.code === '90005') return false;
@@ -31,7 +32,13 @@ export async function refusedSelections(client: ZuoraClient, object: string, sel
   return [...(await refusedSelections(client, object, selects.slice(0, middle))), ...(await refusedSelections(client, object, selects.slice(middle)))];
 }
 
-/** `invalid field for query: Account.Region__c` in a CRUD export error: the field it names. */
-export function fieldNamedInError(message: string): string | undefined {
-  return /invalid field for query: (?:\w+\.)?(\w+)/i.exec(message)?.[1];
+/**
+ * The selection a CRUD export error names (`invalid field for query: Account.Region__c` on
+ * Account → `Region__c`; `BillToContact.Id` → `BillToContact.Id`), as the query selected it.
+ */
+export function selectionNamedInError(object: string, message: string): string | undefined {
+  const match = /invalid field for query: (?:(\w+)\.)?(\w+)/i.exec(message);
+  if (!match) return undefined;
+  const [, prefix, field] = match;
+  return prefix === undefined || prefix === object ? field : `${prefix}.${field}`;
 }

@@ -4,9 +4,9 @@
  * and sends every request through the SDK's `requestWithRetry` (429/5xx backoff honouring
  * `Retry-After`/`RateLimit-Reset`, timeouts, metrics), with Zuora's error dialects classified.
  */
-import { ConfigError, FatalError, rateLimitResetHint, Redactor, requestWithRetry, type Logger, type RetryOptions } from '@singer-io-ts/sdk';
+import { ConfigError, errorMessage, FatalError, isTransientNetworkError, rateLimitResetHint, Redactor, requestWithRetry, RetriesExhaustedError, type Logger, type RetryOptions } from '@singer-io-ts/sdk';
 import { candidateUrls, loadConfigSchema, wsdlVersion, type ZuoraConfig } from './config.js';
-import { classifyZuoraResponse, UnauthorizedError } from './errors.js';
+import { classifyZuoraResponse, UnauthorizedError, ZuoraUnavailableError } from './errors.js';
 
 export interface ClientOptions {
   /** Overrides of the SDK's retry policy (tests shorten the backoff). */
@@ -82,8 +82,20 @@ export class ZuoraClient {
     return /^https?:\/\//.test(path) ? path : `${this.#baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
   }
 
-  /** A successful Response, body unread. A 401 renews the token (OAuth) and replays the call. */
+  /**
+   * A successful Response, body unread. A 401 renews the token (OAuth) and replays the call; an
+   * outage that outlasts the retries becomes a ZuoraUnavailableError naming the call.
+   */
   async request(path: string, init: RequestInit = {}, options: RequestOptions = {}, renew = true): Promise<Response> {
+    try {
+      return await this.#request(path, init, options, renew);
+    } catch (error) {
+      if (!(error instanceof RetriesExhaustedError || isTransientNetworkError(error))) throw error;
+      throw new ZuoraUnavailableError(`Zuora kept failing the ${options.endpoint ?? 'call'} call ${init.method ?? 'GET'} ${path.split('?')[0]}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  async #request(path: string, init: RequestInit, options: RequestOptions, renew: boolean): Promise<Response> {
     for (let reauth = 0; ; reauth++) {
       const sentAt = Date.now();
       const headers = new Headers(init.headers);

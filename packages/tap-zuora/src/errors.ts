@@ -31,6 +31,12 @@ export class CrudError extends FatalError {
 /** A result file that is gone (404 after expiry or deletion). */
 export class FileGoneError extends FatalError {}
 
+/**
+ * A call Zuora kept failing (5xx, 429, dropped connections) after the SDK's retries. Fatal for
+ * discovery; the reader turns it into a resumable stop, since the next run can pick up again.
+ */
+export class ZuoraUnavailableError extends FatalError {}
+
 /** AQuA codes that say "the service had a problem", worth another try. */
 const TRANSIENT_AQUA_CODES = new Set(['90006', '90007', '90008', '90010']);
 

@@ -9,7 +9,10 @@ export interface PollOptions {
   /** First wait between status polls, doubling up to `max`. */
   pollIntervalMs: { initial: number; max: number };
   timeoutMs: number;
+  /** Abandons the job: polling stops, and an AQuA job is cancelled. */
   signal?: AbortSignal;
+  /** The wait between polls (tests record the intervals instead of waiting). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface JobResult {
@@ -66,14 +69,26 @@ function serverNowFromPlain(text: string | undefined): number {
 
 async function pollUntil<T>(options: PollOptions, poll: () => Promise<T | undefined>, onTimeout: () => Promise<never>): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
+  const sleep = options.sleep ?? sleepFor;
   let wait = options.pollIntervalMs.initial;
   for (;;) {
     const done = await poll();
     if (done !== undefined) return done;
     if (Date.now() + wait > deadline) return onTimeout();
-    await sleepFor(wait, options.signal);
+    await sleep(wait, options.signal);
     wait = Math.min(options.pollIntervalMs.max, wait * 2);
   }
+}
+
+/**
+ * Cancels a running AQuA job (deletes a finished one), so that it stops counting against the
+ * tenant's concurrent jobs. Best effort: a failure here must not hide why the job was given up.
+ */
+export async function cancelAquaJob(client: ZuoraClient, id: string): Promise<void> {
+  await client.request(`/v1/batch-query/jobs/${id}`, { method: 'DELETE' }, { endpoint: 'aqua.delete' }).then(
+    (response) => response.body?.cancel(),
+    () => undefined,
+  );
 }
 
 export async function runAquaJob(client: ZuoraClient, queries: AquaQuery[], session: AquaSession, options: PollOptions): Promise<JobResult> {
@@ -89,35 +104,48 @@ export async function runAquaJob(client: ZuoraClient, queries: AquaQuery[], sess
     incrementalTime: session.incrementalTime,
     queries: queries.map((q) => ({ name: q.name, query: q.query, type: 'zoqlexport', ...(q.deleted ? { deleted: { column: 'Deleted', format: 'Boolean' } } : {}) })),
   };
-  // A duplicate submit only wastes a job: safe to retry after a 429 or 5xx.
-  const submitted = await client.json<AquaJobJson>('/v1/batch-query/', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, { idempotent: true, endpoint: 'aqua.submit', ...(options.signal ? { signal: options.signal } : {}) });
+  options.signal?.throwIfAborted();
+  // A duplicate submit only wastes a job: safe to retry after a 429 or 5xx. Not abortable: a
+  // submit cut short may still have created a job, and only its id lets it be cancelled.
+  const submitted = await client.json<AquaJobJson>('/v1/batch-query/', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, { idempotent: true, endpoint: 'aqua.submit' });
   const id = submitted.id;
-  let last: AquaJobJson = submitted;
+  try {
+    options.signal?.throwIfAborted();
+    return await pollAquaJob(client, id, options);
+  } catch (error) {
+    // Given up (abandoned, or its status unreadable): cancelled, unless it ended by itself.
+    if (!(error instanceof JobFailedError)) await cancelAquaJob(client, id);
+    throw error;
+  }
+}
+
+function pollAquaJob(client: ZuoraClient, id: string, options: PollOptions): Promise<JobResult> {
+  let startTime: string | undefined;
   return pollUntil(
     options,
     async () => {
-      last = await client.json<AquaJobJson>(`/v1/batch-query/jobs/${id}`, {}, { endpoint: 'aqua.status', ...(options.signal ? { signal: options.signal } : {}) });
-      const status = last.status.toLowerCase();
+      const job = await client.json<AquaJobJson>(`/v1/batch-query/jobs/${id}`, {}, { endpoint: 'aqua.status', ...(options.signal ? { signal: options.signal } : {}) });
+      startTime = job.startTime;
+      const status = job.status.toLowerCase();
       if (status === 'completed') {
-        const batches = last.batches ?? [];
+        const batches = job.batches ?? [];
         return {
           jobId: id,
           fileIds: batches.flatMap((b) => (b.segments && b.segments.length > 0 ? b.segments : b.fileId ? [b.fileId] : [])),
           recordCount: batches.reduce((sum, b) => sum + (b.recordCount ?? 0), 0),
           fileKind: 'aqua' as const,
-          serverNowAtMost: serverNowFromPlain(last.startTime),
+          serverNowAtMost: serverNowFromPlain(startTime),
         };
       }
       if (['error', 'aborted', 'cancelled', 'failed'].includes(status)) {
-        const reason = last.message ?? last.batches?.find((b) => b.message)?.message ?? 'no reason given';
-        throw new JobFailedError(`AQuA job ${id} ${status}: ${reason}`, serverNowFromPlain(last.startTime));
+        const reason = job.message ?? job.batches?.find((b) => b.message)?.message ?? 'no reason given';
+        throw new JobFailedError(`AQuA job ${id} ${status}: ${reason}`, serverNowFromPlain(startTime));
       }
       return undefined;
     },
     async () => {
-      // Cancelled, so that it stops counting against the tenant's concurrent jobs.
-      await client.request(`/v1/batch-query/jobs/${id}`, { method: 'DELETE' }, { endpoint: 'aqua.delete' }).then((r) => r.body?.cancel(), () => undefined);
-      throw new JobFailedError(`AQuA job ${id} not finished after ${Math.round(options.timeoutMs / 1000)} s: cancelled`, serverNowFromPlain(last.startTime), true);
+      await cancelAquaJob(client, id);
+      throw new JobFailedError(`AQuA job ${id} not finished after ${Math.round(options.timeoutMs / 1000)} s: cancelled`, serverNowFromPlain(startTime), true);
     },
   );
 }
@@ -130,7 +158,9 @@ interface ExportJson {
   CreatedDate?: string;
 }
 
+/** A CRUD export; the API has no call to cancel one, so an abandoned export runs on until Zuora ends it. */
 export async function runExportJob(client: ZuoraClient, query: string, name: string, options: PollOptions): Promise<JobResult> {
+  options.signal?.throwIfAborted();
   const created = await client.json<{ Id: string }>('/v1/object/export', { method: 'POST', body: JSON.stringify({ Format: 'csv', Query: query, Name: name }), headers: { 'content-type': 'application/json' } }, { idempotent: true, endpoint: 'export.create', ...(options.signal ? { signal: options.signal } : {}) });
   const id = created.Id;
   let serverNow = Date.now();

@@ -1,5 +1,6 @@
 /** Discovery: describe XML → streams, types, joined ids, what exports cannot read. */
 import t from 'tap';
+import { selectionNamedInError } from '../src/availability.js';
 import { parseObject, parseObjectList } from '../src/describe.js';
 import { planObject } from '../src/streams/schema.js';
 import { configFor, discoverCatalog, fieldMetadata, OBJECTS, rootMetadata, startTenant } from './helpers/zuora.js';
@@ -59,4 +60,11 @@ t.test('streams_to_discover limits discovery to the objects named', async (t) =>
   t.equal(zuora.server.calls('describe.list'), 0, 'without the object list');
   const error = await discoverCatalog(configFor(zuora, 'basic', { streams_to_discover: ['NoSuchObject'] })).catch((e: Error) => e);
   t.match(String(error), /NoSuchObject/, 'an unknown object is named in the error');
+});
+
+t.test('a CRUD export error names the refused selection as the query wrote it: own field or joined id', async (t) => {
+  t.equal(selectionNamedInError('Account', 'invalid field for query: Account.Region__c'), 'Region__c');
+  t.equal(selectionNamedInError('Account', "invalid field for query: BillToContact.Id (no related object 'BillToContact' on Account)"), 'BillToContact.Id', 'not the bare Id: that would drop the key');
+  t.equal(selectionNamedInError('Account', 'invalid field for query: Region__c'), 'Region__c');
+  t.equal(selectionNamedInError('Account', 'noSuchDataSource: the data source does not exist'), undefined);
 });

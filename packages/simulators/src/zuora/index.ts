@@ -9,9 +9,10 @@ import { exportRoutes } from './export.js';
 import { fileRoutes } from './file-routes.js';
 import { restRoutes } from './rest.js';
 import { defaultScenario, type ZuoraScenario } from './scenario.js';
-import { ZuoraState } from './state.js';
+import { ZuoraState, type SubmittedJob } from './state.js';
 
 export type { ZuoraScenario } from './scenario.js';
+export type { SubmittedJob } from './state.js';
 
 /**
  * Data centres a tap may probe, in tap-zuora's probing order for US production
@@ -43,6 +44,8 @@ export interface ZuoraSimulator extends SimulatorHandle<ZuoraScenario> {
   expireTokens(): void;
   /** AQuA jobs and exports that are not finished (what the concurrency limit counts). */
   activeJobs(): number;
+  /** AQuA jobs and exports submitted so far, oldest first, with what each asked for. */
+  submittedJobs(): SubmittedJob[];
   /** Forgets the stateful AQuA session of a partner/project pair (its next run is full again). */
   resetSession(partner: string, project: string): boolean;
 }
@@ -124,6 +127,7 @@ export async function startZuora(options: ZuoraOptions = {}): Promise<ZuoraSimul
     expireAllFiles: () => state.expireAllFiles(),
     expireTokens: () => auth.expireTokens(),
     activeJobs: () => state.activeJobs(),
+    submittedJobs: () => state.submitted(),
     resetSession: (partner, project) => state.sessions.delete(`${partner}\u0000${project}`),
     close: async () => {
       await Promise.all([server.close(), ...wrong.map((other) => other.close())]);

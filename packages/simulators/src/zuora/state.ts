@@ -112,6 +112,17 @@ export interface ExportJob {
   nulEvery: number;
 }
 
+/** What a client asked a job for, as a test reads it back. */
+export interface SubmittedJob {
+  kind: 'aqua' | 'export';
+  id: string;
+  status: string;
+  partner?: string;
+  project?: string;
+  incrementalTime?: string;
+  queries: Array<{ query: string; deleted: boolean }>;
+}
+
 export interface Session {
   /** Simulated present of the last completed run: the next run returns rows changed after it. */
   lastAsOf: Millis;
@@ -138,6 +149,22 @@ export class ZuoraState {
     for (const job of this.aquaJobs.values()) if (job.status === 'submitted' || job.status === 'executing') if (progress(job.life, false) !== 'done') active += 1;
     for (const job of this.exports.values()) if (job.status === 'Pending' || job.status === 'Processing') if (progress(job.life, false) !== 'done') active += 1;
     return active;
+  }
+
+  /** AQuA jobs and exports, oldest first (a finished AQuA job that was DELETEd is gone). */
+  submitted(): SubmittedJob[] {
+    const aqua = [...this.aquaJobs.values()].map((job): SubmittedJob => ({
+      kind: 'aqua',
+      id: job.id,
+      status: job.status,
+      ...(job.partner !== undefined ? { partner: job.partner } : {}),
+      ...(job.project !== undefined ? { project: job.project } : {}),
+      ...(job.incrementalTime !== undefined ? { incrementalTime: job.incrementalTime } : {}),
+      queries: job.batches.map((batch) => ({ query: batch.query, deleted: batch.deleted !== undefined })),
+    }));
+    const exports = [...this.exports.values()].map((job): SubmittedJob => ({ kind: 'export', id: job.id, status: job.status, queries: [{ query: job.query, deleted: false }] }));
+    // Ids come from one counter, fixed width: their order is the order of submission.
+    return [...aqua, ...exports].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   addFile(spec: Omit<FileSpec, 'id' | 'createdAt' | 'expiresAt' | 'expired'>): FileSpec {

@@ -55,12 +55,13 @@ function convert(type: string, text: string): unknown {
   }
 }
 
-export function rowReader(object: string, header: string[], columns: Column[], deletedColumn: string | undefined, wanted: ReadonlySet<string>): RowReader {
+/** `deleted`: the deleted-flag column, and the property whose value dates a deletion (the replication key). */
+export function rowReader(object: string, header: string[], columns: Column[], deleted: { column: string; datedBy: string | undefined } | undefined, wanted: ReadonlySet<string>): RowReader {
   const byProperty = new Map(columns.map((c) => [c.property, c]));
   const slots: Array<{ index: number; property: string; type: string }> = [];
   let deletedIndex = -1;
   header.forEach((name, index) => {
-    if (deletedColumn !== undefined && name === deletedColumn) {
+    if (deleted !== undefined && name === deleted.column) {
       deletedIndex = index;
       return;
     }
@@ -81,8 +82,10 @@ export function rowReader(object: string, header: string[], columns: Column[], d
       }
       if (deletedIndex >= 0) {
         const flag = (row[deletedIndex] ?? '').toLowerCase();
-        const deleted = flag === 'true' || flag === '1';
-        record[DELETED_AT] = deleted ? String(record.UpdatedDate ?? new Date().toISOString()) : null;
+        const isDeleted = flag === 'true' || flag === '1';
+        // Zuora gives no deletion time: the row's last change (its replication key) stands for it.
+        const datedBy = deleted?.datedBy;
+        record[DELETED_AT] = isDeleted ? String((datedBy !== undefined ? record[datedBy] : undefined) ?? new Date().toISOString()) : null;
       }
       return record;
     },

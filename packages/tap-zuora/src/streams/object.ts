@@ -4,7 +4,7 @@
  * narrows the query, says why, and reads on.
  */
 import { errorMessage, type MetadataValues, type StreamContext, type StreamDefinition, type TapRecord } from '@singer-io-ts/sdk';
-import { fieldNamedInError, aquaAccepts, refusedSelections } from '../availability.js';
+import { aquaAccepts, refusedSelections, selectionNamedInError } from '../availability.js';
 import type { ZuoraClient } from '../client.js';
 import { apiType, wantDeleted, wsdlVersion, type ZuoraConfig } from '../config.js';
 import { describeObject, type ZuoraObject } from '../describe.js';
@@ -33,8 +33,9 @@ type Refusal = { unavailable: string } | { rejected: Record<string, string> } | 
 async function explainRefusal(client: ZuoraClient, config: ZuoraConfig, object: ZuoraObject, columns: Column[], error: unknown): Promise<Refusal> {
   if (error instanceof CrudError) {
     if (/noSuchDataSource/i.test(error.detail)) return { unavailable: error.detail };
-    const field = fieldNamedInError(error.detail);
-    return field && columns.some((c) => c.property === field) ? { rejected: { [field]: `refused by the export: ${error.detail}` } } : undefined;
+    const selection = selectionNamedInError(object.name, error.detail);
+    const column = columns.find((c) => c.select === selection);
+    return column ? { rejected: { [column.property]: `refused by the export: ${error.detail}` } } : undefined;
   }
   if (!(error instanceof AquaError) || error.code !== '90005') return undefined;
   let fresh: ZuoraObject;
@@ -109,13 +110,14 @@ export function objectStream(object: ZuoraObject, availability: Availability, de
   const propertyMetadata: Record<string, MetadataValues> = {};
   for (const [property, label] of Object.entries(plan.labels)) propertyMetadata[property] = { label };
   for (const [property, reason] of Object.entries(plan.unsupported)) propertyMetadata[property] = { inclusion: 'unsupported', 'unsupported-description': reason };
-  propertyMetadata[DELETED_AT] = { inclusion: 'automatic', label: 'Deleted at (UpdatedDate of rows AQuA reports deleted)' };
   const key = plan.replicationKey;
+  propertyMetadata[DELETED_AT] = { inclusion: 'automatic', label: `Deleted at (${key ?? 'extraction time'} of rows AQuA reports deleted)` };
   return {
     name: object.name,
     keyProperties: ['Id'],
     schema: plan.schema,
-    ...(key ? { replicationKey: key, validReplicationKeys: [key] } : { replicationMethod: 'FULL_TABLE' as const }),
+    // A full-table export is the whole object: ACTIVATE_VERSION lets the target drop what is gone.
+    ...(key ? { replicationKey: key, validReplicationKeys: [key] } : { replicationMethod: 'FULL_TABLE' as const, activateVersion: true }),
     // AQuA files come ordered by the query's `order by`; CRUD exports make no such promise.
     isSorted: apiType(config) === 'AQUA' && key !== undefined,
     selectedByDefault: availability.unavailable === undefined,

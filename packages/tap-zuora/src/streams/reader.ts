@@ -3,12 +3,14 @@
  * `max_concurrent_jobs` jobs run ahead of the window being emitted; a window whose job fails or
  * hangs is halved; a file that is gone or cut short restarts its window after the last row
  * emitted. Rows come out in `UpdatedDate` order with AQuA, so the SDK moves the bookmark as they
- * go; a completed job's file ids are saved in the bookmark so that a rerun reuses them.
+ * go; a completed job's file ids and the end of the last window read are saved in the bookmark,
+ * so that a rerun reuses the files and starts after the windows already read (CRUD exports come
+ * unsorted: without the latter a stopped REST run would start over).
  */
 import { compareReplicationValues, CsvParseError, errorMessage, isRetriable, ResumableStopError, type Logger, type StreamBookmark, type TapRecord } from '@singer-io-ts/sdk';
 import type { ZuoraClient } from '../client.js';
 import { apiType, jobTimeoutMs, maxConcurrentJobs, partnerId, type ZuoraConfig } from '../config.js';
-import { FileGoneError } from '../errors.js';
+import { FileGoneError, ZuoraUnavailableError } from '../errors.js';
 import type { JobSlots } from '../job-slots.js';
 import { fileRows, JobFailedError, runAquaJob, runExportJob, type JobResult, type PollOptions } from '../jobs.js';
 import { rowReader, TruncatedFileError } from './convert.js';
@@ -36,7 +38,7 @@ export interface Window {
   to: number | undefined;
 }
 
-/** Saved in the bookmark while a window's files are being read. */
+/** Saved in the bookmark (`zuora_window`) while a window's files are being read. */
 export interface SavedWindow {
   from: number | null;
   to: number | null;
@@ -64,6 +66,9 @@ export interface ReadRequest {
 }
 
 const secondIso = (ms: number): string => `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+
+/** The later of two optional instants. */
+const later = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
 
 function plainUtc(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
@@ -94,8 +99,11 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
   const { client, config, logger, plan, options } = request;
   const aqua = apiType(config) === 'AQUA';
   const key = plan.replicationKey;
-  const poll: PollOptions = { pollIntervalMs: options.pollIntervalMs, timeoutMs: jobTimeoutMs(config), signal: request.signal };
-  const start = key ? parseStart(request.startingValue) : undefined;
+  // Aborted when the read ends early: jobs started ahead stop being polled, and are cancelled.
+  const abandon = new AbortController();
+  const poll: PollOptions = { pollIntervalMs: options.pollIntervalMs, timeoutMs: jobTimeoutMs(config), signal: AbortSignal.any([request.signal, abandon.signal]) };
+  // `zuora_done_until`: every row before it was emitted by an earlier run (windows it finished).
+  const start = key ? later(parseStart(request.startingValue), parseStart(request.bookmark.zuora_done_until)) : undefined;
   let lastValue: unknown;
   let failures = 0;
 
@@ -125,7 +133,7 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
       let reader: ReturnType<typeof rowReader> | undefined;
       for await (const row of fileRows(client, result.fileKind, fileId, request.signal)) {
         if (!reader) {
-          reader = rowReader(plan.object, row, plan.columns, request.deleted ? 'Deleted' : undefined, request.wanted);
+          reader = rowReader(plan.object, row, plan.columns, request.deleted ? { column: 'Deleted', datedBy: key } : undefined, request.wanted);
           continue;
         }
         const record = reader.read(row);
@@ -152,52 +160,64 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
   }
   if (queue.length === 0) queue.push({ window: { from: start, to: undefined } });
 
+  /** An outage that outlasted the retries: what was emitted stays, the next run goes on from there. */
+  const outageStop = (error: ZuoraUnavailableError): ResumableStop => new ResumableStop(`${plan.object}: ${error.message}; stopping, the next run resumes from the state`, { cause: error });
+
   let restarts = 0;
   const ahead = maxConcurrentJobs(config);
-  while (queue.length > 0) {
-    for (const slot of queue.slice(0, ahead)) started(slot);
-    const slot = queue[0] as Slot;
-    let result: JobResult;
-    try {
-      result = await started(slot);
-    } catch (error) {
-      if (!(error instanceof JobFailedError)) throw error;
-      failures += 1;
-      const { from, to } = slot.window;
-      const lower = from ?? Date.UTC(1970, 0, 1);
-      const upper = to ?? error.serverNowAtMost;
-      const width = upper - lower;
-      if (!key || failures >= options.maxJobFailures || width < 2 * options.minWindowMs) {
-        throw new ResumableStop(`${plan.object}: ${error.message}; stopping after ${failures} failed job(s), the next run resumes from the state`);
+  try {
+    while (queue.length > 0) {
+      for (const slot of queue.slice(0, ahead)) started(slot);
+      const slot = queue[0] as Slot;
+      let result: JobResult;
+      try {
+        result = await started(slot);
+      } catch (error) {
+        if (error instanceof ZuoraUnavailableError) throw outageStop(error);
+        if (!(error instanceof JobFailedError)) throw error;
+        failures += 1;
+        const { from, to } = slot.window;
+        const lower = from ?? Date.UTC(1970, 0, 1);
+        const upper = to ?? error.serverNowAtMost;
+        const width = upper - lower;
+        if (!key || failures >= options.maxJobFailures || width < 2 * options.minWindowMs) {
+          throw new ResumableStop(`${plan.object}: ${error.message}; stopping after ${failures} failed job(s), the next run resumes from the state`);
+        }
+        const middle = Math.floor((lower + width / 2) / 1000) * 1000;
+        logger.warn(`${plan.object}: ${error.message}; halving the window ${secondIso(lower)} … ${to === undefined ? 'now' : secondIso(to)} at ${secondIso(middle)}`);
+        queue.splice(0, 1, { window: { from, to: middle } }, { window: { from: middle, to } });
+        continue;
       }
-      const middle = Math.floor((lower + width / 2) / 1000) * 1000;
-      logger.warn(`${plan.object}: ${error.message}; halving the window ${secondIso(lower)} … ${to === undefined ? 'now' : secondIso(to)} at ${secondIso(middle)}`);
-      queue.splice(0, 1, { window: { from, to: middle } }, { window: { from: middle, to } });
-      continue;
-    }
-    if (result.fileIds.length > 0) {
-      request.saveBookmark({ zuora_window: { from: slot.window.from ?? null, to: slot.window.to ?? null, query: queryOf(slot.window), fileKind: result.fileKind, fileIds: result.fileIds, recordCount: result.recordCount ?? null } satisfies SavedWindow });
-    }
-    const before = lastValue;
-    let emitted = 0;
-    try {
-      for await (const record of emit(result, slot.window.from !== undefined && result.jobId === 'saved' ? request.startingValue : undefined)) {
-        emitted += 1;
-        yield record;
+      if (result.fileIds.length > 0) {
+        request.saveBookmark({ zuora_window: { from: slot.window.from ?? null, to: slot.window.to ?? null, query: queryOf(slot.window), fileKind: result.fileKind, fileIds: result.fileIds, recordCount: result.recordCount ?? null } satisfies SavedWindow });
       }
-    } catch (error) {
-      if (!restartable(error)) throw error;
-      restarts = emitted > 0 && lastValue !== before ? 0 : restarts + 1;
-      if (restarts > options.maxRestarts) throw new ResumableStop(`${plan.object}: ${errorMessage(error)}; the window could not be read after ${restarts} new jobs, the next run resumes from the state`);
-      // Sorted rows: whatever came before the last value emitted is in; unsorted: all again.
-      const from = aqua && key && lastValue !== undefined ? Math.max(slot.window.from ?? -Infinity, parseStart(lastValue) ?? -Infinity) : slot.window.from;
-      logger.warn(`${plan.object}: ${errorMessage(error)}; exporting the window again from ${from === undefined ? 'the start' : secondIso(from)}`);
-      queue.splice(0, 1, { window: { from: Number.isFinite(from) ? from : undefined, to: slot.window.to } });
-      continue;
+      const before = lastValue;
+      let emitted = 0;
+      try {
+        for await (const record of emit(result, slot.window.from !== undefined && result.jobId === 'saved' ? request.startingValue : undefined)) {
+          emitted += 1;
+          yield record;
+        }
+      } catch (error) {
+        if (error instanceof ZuoraUnavailableError) throw outageStop(error);
+        if (!restartable(error)) throw error;
+        restarts = emitted > 0 && lastValue !== before ? 0 : restarts + 1;
+        if (restarts > options.maxRestarts) throw new ResumableStop(`${plan.object}: ${errorMessage(error)}; the window could not be read after ${restarts} new jobs, the next run resumes from the state`);
+        // Sorted rows: whatever came before the last value emitted is in; unsorted: all again.
+        const from = aqua && key && lastValue !== undefined ? Math.max(slot.window.from ?? -Infinity, parseStart(lastValue) ?? -Infinity) : slot.window.from;
+        logger.warn(`${plan.object}: ${errorMessage(error)}; exporting the window again from ${from === undefined ? 'the start' : secondIso(from)}`);
+        queue.splice(0, 1, { window: { from: Number.isFinite(from) ? from : undefined, to: slot.window.to } });
+        continue;
+      }
+      restarts = 0;
+      // The open-ended last window ends the object: from then on the SDK's bookmark says it all.
+      request.saveBookmark({ zuora_window: null, zuora_done_until: slot.window.to === undefined ? null : secondIso(slot.window.to) });
+      queue.shift();
     }
-    restarts = 0;
-    request.saveBookmark({ zuora_window: null });
-    queue.shift();
+  } finally {
+    abandon.abort();
+    // Settled here so the cancellations are sent before the run ends.
+    await Promise.allSettled(queue.flatMap((slot) => (slot.job ? [slot.job] : [])));
   }
 }
 

@@ -50,10 +50,11 @@ export interface TableDiff {
 }
 
 /**
- * Every simulator row (deleted ones included) against the loaded row of the same Id, field by
- * exportable field, joined ids checked, `_sdc_deleted_at` set exactly on deletes.
+ * Every simulator row (deleted ones included, unless `liveOnly`: CRUD exports cannot report them)
+ * against the loaded row of the same Id, field by exportable field, joined ids checked,
+ * `_sdc_deleted_at` set exactly on deletes.
  */
-export async function compareWithSimulator(client: pg.ClientBase, schema: string, zuora: ZuoraSimulator, object: string, options: { skipFields?: string[] } = {}): Promise<TableDiff> {
+export async function compareWithSimulator(client: pg.ClientBase, schema: string, zuora: ZuoraSimulator, object: string, options: { skipFields?: string[]; liveOnly?: boolean } = {}): Promise<TableDiff> {
   const table = zuora.simulation.company.table('zuora', object)!;
   const loaded = new Map((await readTable(client, schema, object.toLowerCase())).map((row) => [String(row.id), row as Row]));
   const expected = [...table.scan({ asOf: zuora.simulation.clock.now(), includeDeleted: true })];
@@ -62,6 +63,8 @@ export async function compareWithSimulator(client: pg.ClientBase, schema: string
   diff.extra = [...loaded.keys()].filter((id) => !ids.has(id));
   const fields = table.fields.filter((field) => (field.contexts ?? ['export']).includes('export') && !options.skipFields?.includes(field.name));
   for (const row of expected) {
+    const deleted = (row as Record<symbol, unknown>)[DELETED] === true;
+    if (deleted && options.liveOnly) continue;
     const got = loaded.get(String(row.Id));
     if (!got) {
       diff.missing.push(String(row.Id));
@@ -80,7 +83,6 @@ export async function compareWithSimulator(client: pg.ClientBase, schema: string
       const have = normalize(field.type, got[column]);
       if (want !== have) mismatch(field.name, want, have);
     }
-    const deleted = (row as Record<symbol, unknown>)[DELETED] === true;
     if (deleted) diff.deleted += 1;
     if ((got._sdc_deleted_at !== null) !== deleted) mismatch('_sdc_deleted_at', deleted ? 'set' : null, got._sdc_deleted_at);
   }
