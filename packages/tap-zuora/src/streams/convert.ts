@@ -3,7 +3,7 @@
  * object's own prefix is dropped and related ones are joined (`Account.Id` → `AccountId`), as
  * singer tap-zuora does. Empty cells are nulls.
  */
-import type { TapRecord } from '@singer-io-ts/sdk';
+import { exactNumber, type TapRecord } from '@singer-io-ts/sdk';
 import { DELETED_AT, type Column } from './schema.js';
 
 export class TruncatedFileError extends Error {}
@@ -37,13 +37,14 @@ function convert(type: string, text: string): unknown {
   switch (type) {
     case 'boolean':
       return text.toLowerCase() === 'true' || text === '1';
+    // exactNumber: an amount or count no double holds is emitted with every digit it had.
     case 'integer': {
-      const n = Number(text);
-      return Number.isInteger(n) ? n : text;
+      const n = exactNumber(text);
+      return typeof n === 'number' ? (Number.isInteger(n) ? n : text) : /^-?\d+$/.test(text) ? n : text;
     }
     case 'decimal': {
-      const n = Number(text);
-      return Number.isNaN(n) ? text : n;
+      const n = exactNumber(text);
+      return typeof n === 'number' && Number.isNaN(n) ? text : n;
     }
     case 'date':
       return text.slice(0, 10);
