@@ -112,6 +112,12 @@ export async function login(config: SalesforceConfig, logger: Logger, onNewToken
   if (!connection.accessToken || !connection.instanceUrl) throw new FatalError(`Salesforce login (${flow}) returned no session`);
   onNewToken(connection.accessToken);
   logger.info(`logged in to ${connection.instanceUrl} (${flow.replace('_', ' ')}), API v${version}`);
+  // Every login answers with the org's instance, and jsforce uses that one: a different
+  // configured instance_url is stale (the org moved, a sandbox was refreshed). Say so.
+  const configured = config.instance_url?.replace(/\/+$/, '');
+  if (configured && configured !== connection.instanceUrl.replace(/\/+$/, '')) {
+    logger.warn(`instance_url ${configured} is not the instance the login returned (${connection.instanceUrl}): using the login's; update or remove instance_url`);
+  }
 
   // Our own single flight: a password re-login replaces jsforce's delegate, whose memory of
   // the last refresh is then lost, so requests that failed together must share one renewal here.

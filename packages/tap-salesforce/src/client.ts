@@ -19,7 +19,7 @@ import {
 import { login, type Session } from './auth.js';
 import { fetchTransport, type BulkTransport } from './bulk2/index.js';
 import { apiVersion, loadConfigSchema, quotaPercents, type SalesforceConfig } from './config.js';
-import { classifySalesforceResponse, SessionExpiredError } from './errors.js';
+import { classifySalesforceResponse, limitError, parseApiError, SessionExpiredError } from './errors.js';
 
 export interface RequestOptions {
   /** Count this call against the quota budget, stopping cleanly before it would be overrun (sync calls). */
@@ -101,6 +101,12 @@ export class SalesforceClient {
         if (method !== 'DELETE') this.quota?.consume();
       },
       onResponse: (response) => this.#followUsage(response),
+      // Limits mean on Bulk what they mean on REST (a retry, or a clean stop); other errors are
+      // the Bulk reader's to read (INVALIDENTITY → REST, a failed job → halves).
+      classify: async (response, { method, path }) => {
+        const error = parseApiError(await response.text().catch(() => ''));
+        return error?.errorCode === 'REQUEST_LIMIT_EXCEEDED' ? limitError(error, `${method} ${path}`, response.status) : undefined;
+      },
     });
     return this.#bulk;
   }

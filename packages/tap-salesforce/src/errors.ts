@@ -10,8 +10,17 @@ export class SessionExpiredError extends FatalError {}
 /** The query ran too long for its date window: split the window and try the halves. */
 export class QueryTimeoutError extends FatalError {}
 
-/** A `nextRecordsUrl` locator expired or was released: query again from the last row read. */
-export class InvalidLocatorError extends FatalError {}
+/**
+ * The rest of a query's results cannot be read: query again from the last row read (the
+ * (key, Id) order makes that exact). Fatal if it reaches the sync: windows.ts recovers it.
+ */
+export class RequeryError extends FatalError {}
+
+/** A `nextRecordsUrl` locator expired or was released. */
+export class InvalidLocatorError extends RequeryError {}
+
+/** A query page whose body broke off or was cut short (a dropped connection, a proxy): its rows never arrived. */
+export class PageReadError extends RequeryError {}
 
 export interface SalesforceApiError {
   errorCode: string;
@@ -52,13 +61,21 @@ export async function classifySalesforceResponse(response: Response, context: Re
     case 'INVALID_QUERY_LOCATOR':
       return new InvalidLocatorError(`${where}: ${detail}`);
     case 'REQUEST_LIMIT_EXCEEDED':
-      // Too many requests at once clears in seconds; the daily allowance only tomorrow.
-      if (/concurren/i.test(error.message)) return new RetriableError(`${where}: ${detail}`, { status: response.status });
-      return new QuotaExhaustedError(`Salesforce daily API limit reached (${error.message.trim()})`);
+      return limitError(error, where, response.status);
     case 'SERVER_UNAVAILABLE':
     case 'UNABLE_TO_LOCK_ROW':
       return new RetriableError(`${where}: ${detail}`, { status: response.status });
     default:
       return response.status >= 500 || response.status === 429 ? undefined : new FatalError(`${where} responded HTTP ${response.status}: ${detail}`);
   }
+}
+
+/**
+ * 403 REQUEST_LIMIT_EXCEEDED, on REST and Bulk alike. Too many requests at once clears in
+ * seconds and the server did not process the request, so it is retried (a POST too); the daily
+ * allowance clears only tomorrow: a clean stop with resumable state.
+ */
+export function limitError(error: SalesforceApiError, where: string, status: number): RetriableError | QuotaExhaustedError {
+  if (/concurren/i.test(error.message)) return new RetriableError(`${where}: ${error.errorCode}: ${error.message.trim()}`, { status });
+  return new QuotaExhaustedError(`Salesforce daily API limit reached (${error.message.trim()})`);
 }

@@ -3,9 +3,7 @@ import { SalesforceClient, type ClientOptions } from './client.js';
 import { bulkThresholdRows, ENV_ALIASES, loadConfigSchema, lookbackSeconds, maxWorkers, type SalesforceConfig } from './config.js';
 import { describeGlobal, describeObjects } from './streams/describe.js';
 import { objectStream } from './streams/factory.js';
-import { autoReaders, chooseReader } from './streams/reader.js';
-import { restReader } from './streams/rest-reader.js';
-import { unsupportedReason } from './streams/support.js';
+import { readerFor } from './streams/reader.js';
 import type { WindowOptions } from './streams/windows.js';
 
 export type { SalesforceConfig } from './config.js';
@@ -52,20 +50,13 @@ export class TapSalesforce extends Tap<SalesforceConfig> {
     const chosen = catalog ? catalog.streams.filter(isStreamSelected).map((entry) => entry.tap_stream_id) : config.streams_to_discover;
     const names = chosen ?? (await describeGlobal(client));
     const describes = await describeObjects(client, names, { workers: maxWorkers(config), logger, strict: chosen !== undefined });
-    const readerOptions = {
+    const reader = readerFor(config.api_type ?? 'AUTO', {
       thresholdRows: bulkThresholdRows(config),
       ...(this.#options.bulkPollIntervalMs ? { pollIntervalMs: this.#options.bulkPollIntervalMs } : {}),
       ...(this.#options.window?.now ? { now: this.#options.window.now } : {}),
-    };
-    const apiType = config.api_type ?? 'AUTO';
-    const shared = apiType === 'AUTO' ? restReader : chooseReader(apiType, readerOptions);
-    // AUTO decides per object, and only for a sync: discovery reads no rows.
-    const perObject =
-      apiType === 'AUTO' && catalog
-        ? await autoReaders(client, describes.filter((object) => unsupportedReason(object) === undefined), { ...readerOptions, workers: maxWorkers(config), logger })
-        : undefined;
-    const common = { client, lookbackSeconds: lookbackSeconds(config), ...(this.#options.window ? { window: this.#options.window } : {}) };
-    return describes.map((object) => objectStream(object, { ...common, reader: perObject?.get(object.name) ?? shared }));
+    });
+    const common = { client, reader, lookbackSeconds: lookbackSeconds(config), ...(this.#options.window ? { window: this.#options.window } : {}) };
+    return describes.map((object) => objectStream(object, common));
   }
 
   override async testConnection(config: SalesforceConfig, { logger }: StreamsOptions): Promise<string> {

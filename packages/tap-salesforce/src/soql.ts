@@ -39,6 +39,11 @@ export function buildSoql(spec: QuerySpec, options: { orderBy?: boolean } = {}):
   return `SELECT ${spec.fields.join(', ')} FROM ${spec.object}${where}${order}`;
 }
 
+/** `SELECT COUNT() FROM X WHERE …`: how many rows `buildSoql(spec)` would return. */
+export function buildCountSoql(spec: QuerySpec): string {
+  return `SELECT COUNT() FROM ${spec.object}${whereClause(spec)}`;
+}
+
 function whereClause(spec: QuerySpec): string {
   const { replicationKey: key, window } = spec;
   const where: string[] = [];

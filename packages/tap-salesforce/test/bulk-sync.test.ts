@@ -46,25 +46,67 @@ t.test('BULK yields exactly the records REST does, deletes and compound fields i
   t.equal(third.records('Lead').length, 0, 'nothing changed: nothing extracted');
 });
 
-t.test('AUTO reads a large object through Bulk and a small one through REST', async (t) => {
+t.test('AUTO counts the rows each run would read: a large object through Bulk, a small one and a later small increment through REST', async (t) => {
   const sf = await startOrg(t, BULK_ORG);
-  const small = simRows(sf, 'Campaign').length;
-  const large = simRows(sf, 'CampaignMember').length;
-  t.ok(large > small);
-  const config = configFor(sf, 'refresh_token', { api_type: 'AUTO', bulk_threshold_rows: small });
+  const threshold = 500;
+  t.ok(simRows(sf, 'CampaignMember').length > threshold && simRows(sf, 'Campaign').length <= threshold);
+  const config = configFor(sf, 'refresh_token', { api_type: 'AUTO', bulk_threshold_rows: threshold });
 
   let [jobs, queries] = [sf.server.calls('bulk2.create'), sf.server.calls('queryAll')];
   const big = await syncStreams(config, ['CampaignMember']);
-  t.equal(big.records('CampaignMember').length, large);
+  t.same(big.records('CampaignMember').map((r) => String(r.Id)).sort(), simIds(sf, 'CampaignMember'));
   t.ok(sf.server.calls('bulk2.create') > jobs, 'CampaignMember: Bulk');
-  t.equal(sf.server.calls('queryAll'), queries, 'CampaignMember: no REST query');
+  t.equal(sf.server.calls('queryAll'), queries + 1, 'CampaignMember: one REST call, the COUNT()');
 
   [jobs, queries] = [sf.server.calls('bulk2.create'), sf.server.calls('queryAll')];
   const little = await syncStreams(config, ['Campaign']);
   t.same(little.records('Campaign').map((r) => r.Id).sort(), simIds(sf, 'Campaign'));
   t.equal(sf.server.calls('bulk2.create'), jobs, 'Campaign: no Bulk job');
-  t.ok(sf.server.calls('queryAll') > queries, 'Campaign: REST');
+  t.ok(sf.server.calls('queryAll') > queries + 1, 'Campaign: REST');
+
+  sf.simulation.clock.advanceDays(30);
+  const since = String(normalizeState(big.finalState).bookmarks.CampaignMember?.replication_key_value);
+  const changed = simRows(sf, 'CampaignMember').filter((row) => new Date(row.SystemModstamp as number).toISOString() > since);
+  t.ok(changed.length > 0 && changed.length <= threshold, `${changed.length} rows changed in 30 days`);
+  jobs = sf.server.calls('bulk2.create');
+  const increment = await syncStreams(config, ['CampaignMember'], big.finalState);
+  t.same(increment.records('CampaignMember').map((r) => String(r.Id)).sort(), changed.map((row) => String(row.Id)).sort(), 'the increment');
+  t.equal(sf.server.calls('bulk2.create'), jobs, 'counted from the bookmark, the increment is small: REST');
 });
+
+/** Limits and server failures answered to Bulk calls, by call; each ends in the same data or a clean stop. */
+const DAILY = { code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' };
+const CONCURRENCY = { code: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' };
+const BULK_FAULTS = [
+  ...(['bulk2.create', 'bulk2.poll', 'bulk2.results'] as const).map((route) => ({ route, error: DAILY, outcome: 'clean stop' as const })),
+  ...(['bulk2.create', 'bulk2.poll', 'bulk2.results'] as const).map((route) => ({ route, error: CONCURRENCY, outcome: 'retried' as const })),
+  { route: 'bulk2.create', error: { code: 'SERVER_UNAVAILABLE', message: 'Server temporarily unavailable' }, outcome: 'tried in halves' as const },
+];
+
+for (const { route, error, outcome } of BULK_FAULTS) {
+  t.test(`BULK: ${route} answered ${error.code} (${error.message}): ${outcome}`, async (t) => {
+    const sf = await startOrg(t, { scale: 0.1, scenario: { bulkPageSize: 200 } });
+    // The second results page, so that a stop comes part way through the object.
+    const fault = sf.server.inject({ route, after: route === 'bulk2.results' ? 1 : 0, action: { type: 'error', ...error } });
+    const run = await syncStreams(bulk(sf), ['Lead']);
+    t.equal(fault.fired, 1);
+    t.equal(sf.server.calls('queryAll'), 0, 'nothing read through REST');
+    if (outcome === 'clean stop') {
+      t.match(run.summary.stoppedEarly, /daily API limit reached \(TotalRequests Limit exceeded.\)/);
+      t.equal(normalizeState(run.finalState).bookmarks.Lead?.replication_key_value, undefined, 'the bookmark stays where the run found it');
+      const rerun = await syncStreams(bulk(sf), ['Lead'], run.finalState);
+      t.notOk(rerun.summary.stoppedEarly);
+      t.same(rerun.records('Lead').map((r) => String(r.Id)).sort(), simIds(sf, 'Lead'), 'the rerun reads the object whole');
+      return;
+    }
+    t.notOk(run.summary.stoppedEarly);
+    const rows = run.records('Lead').map((r) => String(r.Id));
+    t.equal(new Set(rows).size, rows.length, 'no row twice');
+    t.same(rows.sort(), simIds(sf, 'Lead'), 'every row');
+    if (outcome === 'retried') t.ok(run.logLines.some((line) => /ConcurrentPerOrgLongTxn.*; retrying/.test(line)), 'the retry is logged');
+    else t.ok(run.logLines.some((line) => /Lead: Bulk API 2.0 job failed on .*HTTP 503 SERVER_UNAVAILABLE.*trying it again in two halves/.test(line)), 'the halves are logged');
+  });
+}
 
 t.test('objects Bulk refuses are read through REST, with one warning naming the object and the reason', async (t) => {
   const sf = await startOrg(t, { ...BULK_ORG, scenario: { ...BULK_ORG.scenario, bulkUnsupportedObjects: ['Lead'] } });

@@ -14,6 +14,8 @@ t.test('--about: capabilities and every setting with its environment names', asy
   t.equal(setting('password').secret, true);
   t.same(setting('login_url').env, ['TAP_SALESFORCE_LOGIN_URL', 'SFDC_URL']);
   t.equal(setting('private_key').secret, true);
+  t.match(setting('max_workers').description, /^Objects synced at the same time/, 'max_workers says objects sync in parallel');
+  t.match(setting('api_type').description, /decided per object when its stream starts/);
   const markdown = await runCli(['--about', '--format', 'markdown']);
   t.match(markdown.stdout, /\| `quota_percent_per_run` \| number \|/);
 });

@@ -5,7 +5,7 @@
 import { normalizeState } from '@singer-io-ts/sdk';
 import { runTap, selectStreams } from '@singer-io-ts/sdk/testing';
 import t from 'tap';
-import { configFor, discoverCatalog, fastTap, simIds, startOrg, syncStreams } from './helpers/salesforce.js';
+import { configFor, discoverCatalog, fastTap, simIds, simRows, startOrg, syncStreams } from './helpers/salesforce.js';
 
 const ids = (records: Array<Record<string, unknown>>) => records.map((r) => String(r.Id)).sort();
 
@@ -22,6 +22,16 @@ for (const login of ['refresh_token', 'oauth_password', 'soap_password', 'client
     t.ok(sf.server.requests.some((r) => r.status === 401), 'the server did answer 401');
   });
 }
+
+t.test("instance_url: the instance the login returns is used; a different one configured is reported", async (t) => {
+  const sf = await startOrg(t, { scale: 0.01 });
+  const same = await syncStreams(configFor(sf, 'refresh_token', { instance_url: String(sf.tapConfig.instance_url) }), ['Account']);
+  t.same(ids(same.records('Account')), simIds(sf, 'Account'));
+  t.notOk(same.logLines.some((line) => /instance_url/.test(line)), 'the right one: nothing to say');
+  const stale = await syncStreams(configFor(sf, 'refresh_token', { instance_url: 'https://stale-instance.my.salesforce.com' }), ['Account']);
+  t.same(ids(stale.records('Account')), simIds(sf, 'Account'), 'a stale one: the login\'s instance serves the run');
+  t.ok(stale.logLines.some((line) => /WARN.*instance_url https:\/\/stale-instance\.my\.salesforce\.com is not the instance the login returned \(http:\/\/127\.0\.0\.1:\d+\)/.test(line)), 'and is reported');
+});
 
 t.test('a rotated refresh token is used for the rest of the run', async (t) => {
   const sf = await startOrg(t, { scenario: { tokenLifetimeCalls: 2, rotateRefreshToken: true, maxQueryBatchSize: 50 } });
@@ -109,39 +119,104 @@ t.test('a lost query locator: the query is sent again from the last row received
   t.equal(sf.server.calls('queryAll'), 2, 'one query again, from the last row');
 });
 
-t.test('the daily limit reached mid-run (403 REQUEST_LIMIT_EXCEEDED): clean stop with state, rerun completes', async (t) => {
-  const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 50 } });
-  const config = configFor(sf);
-  const tap = fastTap();
-  const catalog = selectStreams(await discoverCatalog(config), ['Lead', 'Contact']);
-  sf.server.inject({ route: 'queryMore', after: 3, action: { type: 'error', code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' } });
-  const first = await runTap(tap, { config, catalog });
-  t.match(first.summary.stoppedEarly, /daily API limit reached \(TotalRequests Limit exceeded.\)/);
-  const state = normalizeState(first.finalState);
-  t.equal(state.currently_syncing, 'Contact', 'names the object to resume');
-  t.type(state.bookmarks.Contact?.last_id, 'string');
-  const second = await runTap(tap, { config, catalog, state: first.finalState });
-  t.notOk(second.summary.stoppedEarly);
-  // Both objects run in parallel, so both stop part way; together the runs hold each row once.
-  for (const object of ['Contact', 'Lead']) {
-    const rows = [...first.records(object), ...second.records(object)].map((r) => String(r.Id));
-    t.equal(new Set(rows).size, rows.length, `${object}: no row twice`);
-    t.same(rows.sort(), simIds(sf, object), `${object}: no row lost`);
-  }
+/** REST, and AUTO, whose COUNT() of each object runs inside its stream like its other calls. */
+const DAILY_LIMIT_CASES = [
+  { api_type: 'REST', where: 'mid-run', route: 'queryMore', after: 3, midObject: true },
+  { api_type: 'AUTO', where: 'mid-run', route: 'queryMore', after: 3, midObject: true },
+  { api_type: 'AUTO', where: "on an object's COUNT()", route: 'queryAll', after: 0, midObject: false },
+] as const;
+
+for (const { api_type, where, route, after, midObject } of DAILY_LIMIT_CASES) {
+  t.test(`${api_type}: the daily limit reached ${where} (403 REQUEST_LIMIT_EXCEEDED): clean stop with state, rerun completes`, async (t) => {
+    const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 50 } });
+    const config = configFor(sf, 'refresh_token', { api_type });
+    const tap = fastTap();
+    const catalog = selectStreams(await discoverCatalog(config), ['Lead', 'Contact']);
+    const fault = sf.server.inject({ route, after, action: { type: 'error', code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' } });
+    const first = await runTap(tap, { config, catalog });
+    t.equal(fault.fired, 1);
+    t.match(first.summary.stoppedEarly, /daily API limit reached \(TotalRequests Limit exceeded.\)/);
+    const state = normalizeState(first.finalState);
+    t.type(state.currently_syncing, 'string', 'names an object to resume first');
+    if (midObject) {
+      t.equal(state.currently_syncing, 'Contact', 'the object started first');
+      t.type(state.bookmarks.Contact?.last_id, 'string', 'its position inside the object');
+    }
+    const second = await runTap(tap, { config, catalog, state: first.finalState });
+    t.notOk(second.summary.stoppedEarly);
+    // Both objects run in parallel, so both stop part way; together the runs hold each row once.
+    for (const object of ['Contact', 'Lead']) {
+      const rows = [...first.records(object), ...second.records(object)].map((r) => String(r.Id));
+      t.equal(new Set(rows).size, rows.length, `${object}: no row twice`);
+      t.same(rows.sort(), simIds(sf, object), `${object}: no row lost`);
+    }
+  });
+}
+
+for (const api_type of ['REST', 'AUTO'] as const) {
+  t.test(`${api_type}: quota_percent_total: a run that would pass the share stops before its first query`, async (t) => {
+    // Discovery and the run's describe leave the org at exactly 80 % used.
+    const sf = await startOrg(t, { scenario: { dailyApiLimit: 10_000, apiRequestsUsed: 7_997 } });
+    const config = configFor(sf, 'refresh_token', { api_type, quota_percent_total: 80 });
+    const run = await syncStreams(config, ['Account']);
+    t.match(run.summary.stoppedEarly, /usage would reach 800\d of 10000, past the 80% allowed in total/);
+    t.equal(sf.server.calls('queryAll'), 0, 'no query sent (for AUTO, not even the COUNT())');
+    t.equal(run.records('Account').length, 0);
+    t.same(normalizeState(run.finalState).currently_syncing, 'Account', 'state is still emitted, naming the object');
+    sf.scenario.dailyApiLimit = 100_000;
+    const rerun = await syncStreams(config, ['Account'], run.finalState);
+    t.same(ids(rerun.records('Account')), simIds(sf, 'Account'), 'completes once the quota allows');
+  });
+}
+
+t.test('AUTO: a COUNT() that times out means a large object, read through Bulk in halved windows; the next run counts its narrow window and reads through REST', async (t) => {
+  const sf = await startOrg(t, { scenario: { queryTimeoutDays: 100, bulkPageSize: 300 } });
+  const config = configFor(sf, 'refresh_token', { api_type: 'AUTO' });
+  const first = await syncStreams(config, ['Lead']);
+  const rows = first.records('Lead').map((r) => String(r.Id));
+  t.equal(new Set(rows).size, rows.length, 'no row twice');
+  t.same(rows.sort(), simIds(sf, 'Lead'), 'every row');
+  t.ok(first.logLines.some((line) => /Lead: COUNT\(\) timed out \(QUERY_TIMEOUT\) \(bulk_threshold_rows 50000\): Bulk API 2\.0/.test(line)), 'the timeout decided Bulk');
+  const jobs = sf.server.calls('bulk2.create');
+  t.ok(jobs > 2, `${jobs} Bulk jobs over halved windows`);
+
+  sf.simulation.clock.advanceDays(30);
+  const since = String(normalizeState(first.finalState).bookmarks.Lead?.replication_key_value);
+  const second = await syncStreams(config, ['Lead'], first.finalState);
+  const expected = simRows(sf, 'Lead').filter((row) => new Date(row.SystemModstamp as number).toISOString() > since);
+  t.ok(expected.length > 0);
+  t.same(ids(second.records('Lead')), expected.map((row) => String(row.Id)).sort(), 'the rows changed since the bookmark');
+  t.ok(second.logLines.some((line) => new RegExp(`Lead: ${expected.length} rows to read \\(bulk_threshold_rows 50000\\): REST`).test(line)), 'counted from the bookmark: REST');
+  t.equal(sf.server.calls('bulk2.create'), jobs, 'no Bulk job for the increment');
 });
 
-t.test('quota_percent_total: a run that would pass the share stops before its first query', async (t) => {
-  // Discovery and the run's describe leave the org at exactly 80 % used.
-  const sf = await startOrg(t, { scenario: { dailyApiLimit: 10_000, apiRequestsUsed: 7_997 } });
-  const config = configFor(sf, 'refresh_token', { quota_percent_total: 80 });
-  const run = await syncStreams(config, ['Account']);
-  t.match(run.summary.stoppedEarly, /usage would reach 800\d of 10000, past the 80% allowed in total/);
-  t.equal(sf.server.calls('queryAll'), 0, 'no query sent');
-  t.equal(run.records('Account').length, 0);
-  t.ok(run.finalState, 'state is still emitted');
-  sf.scenario.dailyApiLimit = 100_000;
-  const rerun = await syncStreams(config, ['Account'], run.finalState);
-  t.same(ids(rerun.records('Account')), simIds(sf, 'Account'), 'completes once the quota allows');
+/** Page bodies that break off (connection dropped) or end short, on the first page and on a later one. */
+const BROKEN_PAGES = [
+  { route: 'queryAll', after: 0, action: { type: 'drop', afterBytes: 2000 } },
+  { route: 'queryAll', after: 0, action: { type: 'truncate' } },
+  { route: 'queryMore', after: 1, action: { type: 'drop', afterBytes: 2000 } },
+  { route: 'queryMore', after: 1, action: { type: 'truncate' } },
+] as const;
+
+for (const { route, after, action } of BROKEN_PAGES) {
+  t.test(`a ${route} page whose body ${action.type === 'drop' ? 'breaks off' : 'is cut short'}: the query is sent again after the last row received`, async (t) => {
+    const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 100 } });
+    const fault = sf.server.inject({ route, after, action });
+    const run = await syncStreams(configFor(sf), ['Lead']);
+    t.equal(fault.fired, 1);
+    const rows = run.records('Lead').map((r) => String(r.Id));
+    t.equal(new Set(rows).size, rows.length, 'no row twice');
+    t.same(rows.sort(), simIds(sf, 'Lead'), 'no row lost');
+    t.equal(sf.server.calls('queryAll'), 2, 'one query again');
+    t.ok(run.logLines.some((line) => /Lead: a query page could not be read \(.+\); querying again/.test(line)), 'logged, naming the object');
+  });
+}
+
+t.test('query pages that always break off: the run fails naming the object, after a few tries', async (t) => {
+  const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 100 } });
+  sf.server.inject({ route: 'queryAll', times: Infinity, action: { type: 'drop', afterBytes: 2000 } });
+  await t.rejects(syncStreams(configFor(sf), ['Lead']), /Lead: a query page could not be read \(terminated\); 4 queries in a row read nothing, giving up/);
+  t.equal(sf.server.calls('queryAll'), 4);
 });
 
 t.test('an api_version the org does not offer: a config error naming the newest it does', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildSoql, soqlDatetime, soqlString } from '../src/soql.js';
+import { buildCountSoql, buildSoql, soqlDatetime, soqlString } from '../src/soql.js';
 import { converterFor, toIsoDatetime } from '../src/streams/convert.js';
 import { plannedFields, startWindow } from '../src/streams/extract.js';
 import type { ObjectDescribe } from '../src/streams/describe.js';
@@ -17,6 +17,11 @@ t.test('SOQL: window bounds, the tie-breaker beside the seekable bound, (key, Id
     "SELECT Id FROM Lead WHERE SystemModstamp >= 2026-11-20T02:00:00.000Z AND (SystemModstamp > 2026-11-20T02:00:00.000Z OR Id > '00Q000000000001AAA') ORDER BY SystemModstamp, Id",
   );
   t.equal(buildSoql({ object: 'Campaign', fields: ['Id'], window: { afterId: '701x' } }), "SELECT Id FROM Campaign WHERE Id > '701x' ORDER BY Id", 'full table in Id order');
+  t.equal(
+    buildCountSoql({ object: 'Lead', fields: ['Id'], replicationKey: 'SystemModstamp', window: { from: '2026-11-20T02:00:00.000Z', afterId: '00Q1' } }),
+    "SELECT COUNT() FROM Lead WHERE SystemModstamp >= 2026-11-20T02:00:00.000Z AND (SystemModstamp > 2026-11-20T02:00:00.000Z OR Id > '00Q1')",
+    'AUTO counts the rows of the same window',
+  );
   t.equal(soqlString("O'Brien\\"), "'O\\'Brien\\\\'");
   t.equal(soqlDatetime('2024-03-01T10:00:00+01:00'), '2024-03-01T09:00:00.000Z');
 });
@@ -55,6 +60,8 @@ t.test('fields queried: selected ones, plus Id, the key and what deletes need', 
   t.same(planned.emit.map((f) => f.name), ['Name'], 'base64 is never queried');
   t.same(planned.query.map((f) => f.name), ['Name', 'Id', 'LastModifiedDate', 'IsDeleted', 'SystemModstamp']);
   t.equal(planned.deletedFrom, 'SystemModstamp');
+  t.equal(planned.deletes, true);
+  t.equal(plannedFields(object, new Set(['Name']), 'LastModifiedDate').deletes, false, 'unless _sdc_deleted_at is deselected');
 });
 
 t.test('values converted to the schema types, from REST JSON and from CSV strings alike', async (t) => {

@@ -38,7 +38,8 @@ export interface BulkTransport {
    * - Transient failures (5xx, 429, dropped connections) of idempotent requests (GET, DELETE) are
    *   retried; a POST or PATCH is retried only when it certainly did not take effect (429, or the
    *   connection was refused before anything was sent). When retries run out it throws.
-   * - Any other HTTP status, error or not, resolves normally: the caller reads Salesforce's error body.
+   * - Any other HTTP status, error or not, resolves normally: the caller reads Salesforce's error body
+   *   (an implementation may throw for errors it handles itself, as the tap's does for limits).
    */
   request(method: BulkHttpMethod, path: string, init?: BulkRequestInit): Promise<Response>;
 }
@@ -67,6 +68,12 @@ export interface FetchTransportOptions {
   beforeRequest?: (method: BulkHttpMethod) => void;
   /** Sees every response (its headers; the body is the caller's), e.g. to follow `Sforce-Limit-Info`. */
   onResponse?: (response: Response) => void;
+  /**
+   * Sees a copy of every failed response before the status rules: an error it returns is thrown
+   * instead of resolving, and retried, whatever the method, when it is a RetriableError (the
+   * caller knows the server did not process the request, e.g. a concurrency limit).
+   */
+  classify?: (response: Response, request: { method: BulkHttpMethod; path: string }) => Promise<Error | undefined>;
 }
 
 /** Statuses retried for GET and DELETE. */
@@ -138,6 +145,11 @@ export function fetchTransport(options: FetchTransportOptions): BulkTransport {
         clearTimeout(timer);
       }
       options.onResponse?.(response);
+      const refusal = response.ok || !options.classify ? undefined : await options.classify(response.clone(), { method, path: url.pathname });
+      if (refusal) {
+        await response.body?.cancel().catch(() => {});
+        throw refusal;
+      }
       if (retryStatuses.has(response.status)) {
         const excerpt = await bodyExcerpt(response);
         throw new RetriableHttpError({

@@ -11,8 +11,10 @@
  *   and objects Bulk refuses (INVALIDENTITY, API_ERROR at job creation) are read through REST, with
  *   one warning per object naming the reason.
  * - A job that fails with QUERY_TIMEOUT becomes `QueryTimeoutError`, so windows.ts halves the
- *   window. Any other failed (or aborted) job: the window is tried once more as two halves, and a
- *   half that fails again is read through REST, with a warning.
+ *   window. Any other failed (or aborted, or not created because of a 5xx) job: the window is
+ *   tried once more as two halves, and a half that fails again is read through REST, with a warning.
+ * - Limits are the transport's (client.ts): a concurrency 403 is retried, the daily limit stops
+ *   the run cleanly.
  */
 import { errorMessage } from '@singer-io-ts/sdk';
 import { Bulk2ApiError, Bulk2JobAbortedError, Bulk2JobFailedError, bulkQuery, fieldSpecsFromSchema, isQueryTimeout } from '../bulk2/index.js';
@@ -26,8 +28,6 @@ import { fieldShape } from './schema.js';
 import { splitWindow } from './windows.js';
 
 export interface BulkReaderOptions {
-  /** AUTO (reader.ts `autoReaders`): objects with more rows than this are read through Bulk. */
-  thresholdRows?: number;
   /** Job polling; bulkQuery's default (1 s doubling to 30 s) when unset. */
   pollIntervalMs?: { initial: number; max: number };
   /** Epoch ms, the upper end for splitting an open window. */
@@ -92,7 +92,12 @@ function describeWindow(window: QueryWindow): string {
   return `[${window.from ?? 'beginning'}, ${window.to ?? 'now'})`;
 }
 
-const jobFailed = (error: unknown) => error instanceof Bulk2JobFailedError || error instanceof Bulk2JobAbortedError;
+/**
+ * A job that failed, was aborted, or could not be created because the server failed (5xx on the
+ * POST, not retried by the transport since a job may exist; such a job is left to expire).
+ */
+const jobFailed = (error: unknown) =>
+  error instanceof Bulk2JobFailedError || error instanceof Bulk2JobAbortedError || (error instanceof Bulk2ApiError && error.method === 'POST' && error.status >= 500);
 /** What Bulk will not do that REST can: objects it does not support, or no Bulk jobs left today. */
 const refused = (error: unknown): error is Bulk2ApiError =>
   error instanceof Bulk2ApiError && (error.errorCode === 'INVALIDENTITY' || error.errorCode === 'API_ERROR' || error.errorCode === 'LIMIT_EXCEEDED');

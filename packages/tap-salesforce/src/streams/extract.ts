@@ -14,10 +14,10 @@
 import type { StreamContext, TapRecord } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
 import type { SalesforceConfig } from '../config.js';
-import type { QuerySpec, QueryWindow } from '../soql.js';
+import { buildSoql, type QuerySpec, type QueryWindow } from '../soql.js';
 import { converterFor, toIsoDatetime, type Converter } from './convert.js';
 import type { FieldDescribe, ObjectDescribe } from './describe.js';
-import type { QueryReader } from './reader.js';
+import type { QueryReader, ReaderSource } from './reader.js';
 import { fieldShape } from './schema.js';
 import { readWindow, type WindowOptions } from './windows.js';
 
@@ -26,7 +26,7 @@ export const DELETED_AT = '_sdc_deleted_at';
 export interface ExtractPlan {
   object: ObjectDescribe;
   client: SalesforceClient;
-  reader: QueryReader;
+  reader: ReaderSource;
   lookbackSeconds: number;
   window?: WindowOptions;
 }
@@ -45,8 +45,16 @@ export function startWindow(context: Pick<Context, 'bookmark' | 'replicationKey'
   return { from: start };
 }
 
-/** The fields to emit (selected and extractable) and the ones to query (those plus what deletes and resuming need). */
-export function plannedFields(object: ObjectDescribe, selected: ReadonlySet<string>, replicationKey: string | undefined): { emit: FieldDescribe[]; query: FieldDescribe[]; deletedFrom?: string } {
+/**
+ * The fields to emit (selected and extractable) and the ones to query (those plus what deletes
+ * and resuming need). `deletes`: `_sdc_deleted_at` is emitted, from `deletedFrom` when the object
+ * has a modification time, else from the time of extraction.
+ */
+export function plannedFields(
+  object: ObjectDescribe,
+  selected: ReadonlySet<string>,
+  replicationKey: string | undefined,
+): { emit: FieldDescribe[]; query: FieldDescribe[]; deletes: boolean; deletedFrom?: string } {
   const byName = new Map(object.fields.map((field) => [field.name, field]));
   const extractable = (field: FieldDescribe | undefined): field is FieldDescribe => field !== undefined && !fieldShape(field).unsupported;
   const emit = object.fields.filter((field) => selected.has(field.name) && extractable(field));
@@ -58,13 +66,14 @@ export function plannedFields(object: ObjectDescribe, selected: ReadonlySet<stri
   need('Id');
   need(replicationKey);
   let deletedFrom: string | undefined;
-  if (selected.has(DELETED_AT) && byName.has('IsDeleted')) {
+  const deletes = selected.has(DELETED_AT) && byName.has('IsDeleted');
+  if (deletes) {
     need('IsDeleted');
     // When a row was deleted: its last modification, which the delete itself is.
     deletedFrom = ['SystemModstamp', 'LastModifiedDate'].find((name) => byName.has(name));
     need(deletedFrom);
   }
-  return { emit, query: [...query], ...(deletedFrom ? { deletedFrom } : {}) };
+  return { emit, query: [...query], deletes, ...(deletedFrom ? { deletedFrom } : {}) };
 }
 
 export async function* extractRecords(plan: ExtractPlan, context: Context): AsyncGenerator<TapRecord> {
@@ -79,23 +88,29 @@ export async function* extractRecords(plan: ExtractPlan, context: Context): Asyn
   const base = { object, fields: fields.query, includeDeleted: hasIsDeleted, signal: context.signal, logger: context.logger };
   const deletedAt = fields.deletedFrom;
   const extractedAt = new Date().toISOString();
-  const sorted = plan.reader.sorted;
+  const reader: QueryReader = 'choose' in plan.reader ? await plan.reader.choose(plan.client, { ...base, spec, soql: buildSoql(spec) }) : plan.reader;
+  const sorted = reader.sorted;
   // Unsorted readers: the highest replication key value read and the highest Id among its rows,
   // the exact resume position once the object is read whole (see the end).
   let maxKey: string | undefined;
   let maxIdAtKey: string | undefined;
 
-  for await (const row of readWindow(plan.client, plan.reader, base, spec, plan.window)) {
+  for await (const row of readWindow(plan.client, reader, base, spec, plan.window)) {
     const record: TapRecord = {};
     for (const [name, convert] of converters) record[name] = convert(row[name] ?? null);
-    if (deletedAt !== undefined) {
+    if (fields.deletes) {
       const deleted = row.IsDeleted === true || row.IsDeleted === 'true';
-      record[DELETED_AT] = deleted ? (toIsoDatetime(row[deletedAt]) ?? extractedAt) : null;
+      record[DELETED_AT] = deleted ? ((deletedAt !== undefined ? toIsoDatetime(row[deletedAt]) : undefined) ?? extractedAt) : null;
     }
-    // Saved before the record goes out, so the STATE that covers it carries its Id. Only a
-    // sorted reader has a position: an unsorted one's bookmark moves at the end of the object.
-    if (sorted) context.saveBookmark(key ? { last_id: String(row.Id) } : { full_table_last_id: String(row.Id) });
-    else if (key) {
+    // Saved before the record goes out, so the STATE that covers it carries its position. Only a
+    // sorted reader has one: an unsorted one's bookmark moves at the end of the object. The key
+    // value is saved here too, not left to the SDK, which sees AUTO streams as unsorted.
+    if (sorted) {
+      const id = String(row.Id);
+      const value = key ? record[key] : undefined;
+      if (!key) context.saveBookmark({ full_table_last_id: id });
+      else context.saveBookmark(typeof value === 'string' ? { replication_key: key, replication_key_value: value, last_id: id } : { last_id: id });
+    } else if (key) {
       const value = record[key] ?? toIsoDatetime(row[key]);
       if (typeof value === 'string') {
         const id = String(row.Id);

@@ -7,14 +7,14 @@ import type { SalesforceClient } from '../client.js';
 import type { SalesforceConfig } from '../config.js';
 import type { ObjectDescribe } from './describe.js';
 import { DELETED_AT, extractRecords } from './extract.js';
-import type { QueryReader } from './reader.js';
+import type { ReaderSource } from './reader.js';
 import { fieldMetadata, fieldShape } from './schema.js';
 import { unsupportedReason, validReplicationKeys } from './support.js';
 import type { WindowOptions } from './windows.js';
 
 export interface StreamDeps {
   client: SalesforceClient;
-  reader: QueryReader;
+  reader: ReaderSource;
   lookbackSeconds: number;
   window?: WindowOptions;
 }

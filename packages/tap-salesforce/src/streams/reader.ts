@@ -1,8 +1,8 @@
 /**
  * The seam between a stream and the API that reads its rows. A reader runs one SOQL query and
  * yields its rows, keyed by field name, fetching more only as they are pulled. The REST reader is
- * one, bulk-reader.ts the other (Bulk API 2.0, with REST for what Bulk cannot serve); `chooseReader`
- * picks one per run from `api_type`.
+ * one, bulk-reader.ts the other (Bulk API 2.0, with REST for what Bulk cannot serve); `readerFor`
+ * picks from `api_type`: one for every object (REST, BULK), or one per object (AUTO).
  *
  * Contract for readers:
  * - Rows are plain objects of field name → value; values may be JSON values (REST) or CSV
@@ -10,16 +10,17 @@
  * - `sorted: true` promises rows in the query's ORDER BY order, which lets the bookmark advance
  *   mid-object; a reader that cannot keep it says false and the bookmark moves at the end.
  * - Errors: throw `QueryTimeoutError` (errors.ts) when the query's window is too wide, and the
- *   stream splits the window and calls again with the halves; `InvalidLocatorError` when a
- *   result cursor is lost, and the stream re-queries from the last row it received. Anything
- *   else stops the stream.
+ *   stream splits the window and calls again with the halves; a `RequeryError` when the rest of
+ *   the results cannot be read (a lost cursor, a page that broke off), and the stream re-queries
+ *   from the last row it received. Anything else stops the stream.
  */
 import type { Logger } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
+import type { ApiType } from '../config.js';
 import type { QuerySpec } from '../soql.js';
-import type { FieldDescribe, ObjectDescribe } from './describe.js';
-import { DEFAULT_BULK_THRESHOLD_ROWS } from '../config.js';
+import { autoReader } from './auto-reader.js';
 import { bulkReader, type BulkReaderOptions } from './bulk-reader.js';
+import type { FieldDescribe, ObjectDescribe } from './describe.js';
 import { restReader } from './rest-reader.js';
 
 export type RawRow = Record<string, unknown>;
@@ -44,35 +45,23 @@ export interface QueryReader {
   read(client: SalesforceClient, request: QueryRequest): AsyncIterable<RawRow>;
 }
 
-/** The reader of every object for `REST` and `BULK`; AUTO decides per object (`autoReaders`). */
-export function chooseReader(apiType: 'REST' | 'BULK', options: BulkReaderOptions = {}): QueryReader {
-  return apiType === 'BULK' ? bulkReader(options) : restReader;
+/**
+ * `api_type` AUTO: the reader is chosen per object when its stream starts (auto-reader.ts). The
+ * stream is declared unsorted, as a Bulk choice cannot be sorted; a REST choice still moves the
+ * bookmark mid-object, since extract.ts saves the position of a sorted reader itself.
+ */
+export interface ReaderChoice {
+  readonly sorted: false;
+  choose(client: SalesforceClient, request: QueryRequest): Promise<QueryReader>;
 }
 
-/**
- * AUTO for a sync, decided per object before its stream is made: objects with more rows than
- * the threshold get the Bulk reader, the others REST. Deciding here rather than on the first
- * window keeps REST objects sorted, so their bookmark still advances mid-object and a stopped
- * run resumes inside them; only Bulk objects move their bookmark once they are done.
- */
-export async function autoReaders(
-  client: SalesforceClient,
-  objects: readonly ObjectDescribe[],
-  options: BulkReaderOptions & { workers: number; logger: Logger },
-): Promise<Map<string, QueryReader>> {
-  const bulk = bulkReader(options);
-  const threshold = options.thresholdRows ?? DEFAULT_BULK_THRESHOLD_ROWS;
-  const readers = new Map<string, QueryReader>();
-  const queue = [...objects];
-  const worker = async (): Promise<void> => {
-    for (let object = queue.shift(); object; object = queue.shift()) {
-      const soql = `SELECT COUNT() FROM ${object.name}`;
-      const count = await client.json<{ totalSize: number }>(`query?q=${encodeURIComponent(soql)}`, {}, { quota: true, endpoint: 'query' });
-      const large = count.totalSize > threshold;
-      options.logger.info(`${object.name}: ${count.totalSize} rows (bulk_threshold_rows ${threshold}): ${large ? 'Bulk API 2.0' : 'REST'}`);
-      readers.set(object.name, large ? bulk : restReader);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.workers, objects.length)) }, worker));
-  return readers;
+/** What a stream reads its object with: one reader, or a choice made when the stream starts. */
+export type ReaderSource = QueryReader | ReaderChoice;
+
+/** `thresholdRows`: AUTO reads through Bulk the objects with more rows than this to read. */
+export function readerFor(apiType: ApiType, options: BulkReaderOptions & { thresholdRows: number }): ReaderSource {
+  if (apiType === 'REST') return restReader;
+  const { thresholdRows, ...bulkOptions } = options;
+  const bulk = bulkReader(bulkOptions);
+  return apiType === 'BULK' ? bulk : autoReader(bulk, thresholdRows);
 }

@@ -4,8 +4,9 @@
  * URL. An async generator, so the next page is requested only when the consumer has taken every
  * row of the current one: a slow target holds the tap, and no more than one page is in memory.
  */
-import { FatalError } from '@singer-io-ts/sdk';
+import { errorMessage, FatalError } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
+import { PageReadError } from '../errors.js';
 import type { QueryReader, QueryRequest, RawRow } from './reader.js';
 
 interface QueryPage {
@@ -21,11 +22,27 @@ export async function* restPages(client: SalesforceClient, request: QueryRequest
   let pages = 0;
   while (path !== undefined) {
     request.signal.throwIfAborted();
-    const page: QueryPage = await client.json<QueryPage>(path, {}, { quota: true, signal: request.signal, endpoint: pages === 0 ? resource : `${resource}/more` });
+    const response = await client.request(path, {}, { quota: true, signal: request.signal, endpoint: pages === 0 ? resource : `${resource}/more` });
+    const page = await readPage(response, request);
     pages += 1;
     if (!page.done && !page.nextRecordsUrl) throw new FatalError(`${request.object.name}: Salesforce answered a query page with done=false and no nextRecordsUrl`);
     path = page.done ? undefined : page.nextRecordsUrl;
     if (page.records.length > 0) yield page.records;
+  }
+}
+
+/**
+ * A body that breaks off (undici's `terminated`, a reset) or ends short (truncated JSON) is a
+ * PageReadError: windows.ts queries again after the last row yielded, as for a lost locator.
+ */
+async function readPage(response: Response, request: QueryRequest): Promise<QueryPage> {
+  try {
+    return (await response.json()) as QueryPage;
+  } catch (error) {
+    if (request.signal.aborted) throw error;
+    // A JSON parse message quotes the body: record data, not for the logs.
+    const why = error instanceof SyntaxError ? 'the JSON ends short or is malformed' : errorMessage(error);
+    throw new PageReadError(`a query page could not be read (${why})`, { cause: error });
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * Reads one query window through a reader, recovering the two ways Salesforce gives up on a
  * query: QUERY_TIMEOUT (the window is halved and both halves read in order, recursively, as
- * singer-io/tap-salesforce does) and a lost cursor or a timeout after rows were received (the
- * query is sent again from the last row, exactly, thanks to the (key, Id) order).
+ * singer-io/tap-salesforce does) and results that cannot be read further (a lost cursor, a page
+ * that broke off) or a timeout after rows were received (the query is sent again from the last
+ * row, exactly, thanks to the (key, Id) order).
  */
-import type { Logger } from '@singer-io-ts/sdk';
+import { FatalError, type Logger } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
-import { InvalidLocatorError, QueryTimeoutError } from '../errors.js';
+import { QueryTimeoutError, RequeryError } from '../errors.js';
 import { buildSoql, type QuerySpec, type QueryWindow } from '../soql.js';
 import { toIsoDatetime } from './convert.js';
 import type { QueryReader, QueryRequest, RawRow } from './reader.js';
@@ -60,7 +61,7 @@ export async function* readWindow(client: SalesforceClient, reader: QueryReader,
       }
       return;
     } catch (error) {
-      const recoverable = error instanceof QueryTimeoutError || error instanceof InvalidLocatorError;
+      const recoverable = error instanceof QueryTimeoutError || error instanceof RequeryError;
       if (!recoverable) throw error;
       if (last !== undefined) {
         // Rows arrived before the failure: ask again from just after the last one.
@@ -76,7 +77,7 @@ export async function* readWindow(client: SalesforceClient, reader: QueryReader,
         for (const half of halves) yield* readWindow(client, reader, base, { ...current, window: half }, options);
         return;
       }
-      if (++fruitless > MAX_FRUITLESS_RETRIES) throw error;
+      if (++fruitless > MAX_FRUITLESS_RETRIES) throw new FatalError(`${spec.object}: ${error.message}; ${fruitless} queries in a row read nothing, giving up`, { cause: error });
       logger.warn(`${spec.object}: ${error.message}; querying again`);
     }
   }
