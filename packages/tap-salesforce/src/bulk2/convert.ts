@@ -7,9 +7,11 @@
  *   (a blank text field is null, and REST returns null for it), so null is what the record holds;
  *   `emptyString: 'empty'` keeps `''` for callers that want the raw CSV meaning.
  * - boolean: `true`/`false` (any case).
- * - integer: `12`, and `12.0`/`0.0` as some orgs write integer columns → 12 / 0. A value with a real
- *   fraction or beyond Number.MAX_SAFE_INTEGER is passed through as its string.
- * - number: a plain decimal (`250000.0`, `-1.5`, `1E+3`) → number.
+ * - integer: `12`, and `12.0`/`0.0` as some orgs write integer columns → 12 / 0; beyond
+ *   Number.MAX_SAFE_INTEGER, a JsonNumber with every digit. A value with a real fraction is passed
+ *   through as its string.
+ * - number: a plain decimal (`250000.0`, `-1.5`, `1E+3`) → number, or a JsonNumber when a double
+ *   cannot hold it (an 18-digit currency amount), which the Singer writer prints digit for digit.
  * - date-time, date, time: kept as written (`2024-01-02T03:04:05.000Z`, `2024-01-02`, `10:30:00.000Z`);
  *   Bulk already writes ISO 8601 in UTC.
  * - a value that does not parse as its type is passed through unchanged, so that schema validation
@@ -18,7 +20,7 @@
  * Columns not listed in `fields` (and dotted relationship columns such as `Owner.Name`, unless listed
  * under that name) are treated as strings. Record keys are the CSV header names, as they are.
  */
-import type { JsonSchema, JsonSchemaType } from '@singer-io-ts/sdk';
+import { exactNumber, type JsonSchema, type JsonSchemaType } from '@singer-io-ts/sdk';
 
 export type BulkValueType = 'string' | 'boolean' | 'integer' | 'number' | 'date-time' | 'date' | 'time';
 
@@ -51,8 +53,9 @@ const asInteger: Converter = (text) => {
   if (text === '') return null;
   const match = INTEGRAL.exec(text);
   if (match) {
-    const value = Number(match[1]);
-    return Number.isSafeInteger(value) ? (Object.is(value, -0) ? 0 : value) : text;
+    const value = exactNumber((match[1] as string).replace(/^\+/, ''));
+    if (typeof value !== 'number') return value;
+    return Number.isInteger(value) ? (Object.is(value, -0) ? 0 : value) : text;
   }
   return text;
 };
@@ -60,8 +63,8 @@ const asInteger: Converter = (text) => {
 const asNumber: Converter = (text) => {
   if (text === '') return null;
   if (!NUMBER.test(text)) return text;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : text;
+  const value = exactNumber(text);
+  return typeof value !== 'number' || Number.isFinite(value) ? value : text;
 };
 
 export function converterFor(type: BulkValueType | undefined, emptyString: EmptyStringPolicy = 'null'): Converter {

@@ -4,6 +4,7 @@
  * string, `Z` datetimes, integers possibly as `12.0`, empty meaning null): one converter per
  * field handles both, so a reader only has to yield rows keyed by field name.
  */
+import { exactNumber } from '@singer-io-ts/sdk';
 import type { FieldDescribe } from './describe.js';
 
 export type Converter = (value: unknown) => unknown;
@@ -45,8 +46,8 @@ const toBoolean: Converter = (value) => {
 const toNumber: Converter = (value) => {
   if (typeof value !== 'string') return value;
   if (value === '') return null;
-  const number = Number(value);
-  return Number.isNaN(number) ? value : number;
+  const number = exactNumber(value);
+  return typeof number === 'number' && Number.isNaN(number) ? value : number;
 };
 
 const toInteger: Converter = (value) => {

@@ -4,7 +4,7 @@
  * URL. An async generator, so the next page is requested only when the consumer has taken every
  * row of the current one: a slow target holds the tap, and no more than one page is in memory.
  */
-import { errorMessage, FatalError } from '@singer-io-ts/sdk';
+import { errorMessage, FatalError, parseJsonLine } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
 import { PageReadError } from '../errors.js';
 import type { QueryReader, QueryRequest, RawRow } from './reader.js';
@@ -37,7 +37,9 @@ export async function* restPages(client: SalesforceClient, request: QueryRequest
  */
 async function readPage(response: Response, request: QueryRequest): Promise<QueryPage> {
   try {
-    return (await response.json()) as QueryPage;
+    // parseJsonLine, not JSON.parse: a currency amount or number beyond a double's 15-17 digits
+    // stays exact (a JsonNumber); pages without such numbers take JSON.parse all the same.
+    return parseJsonLine(await response.text()) as QueryPage;
   } catch (error) {
     if (request.signal.aborted) throw error;
     // A JSON parse message quotes the body: record data, not for the logs.
