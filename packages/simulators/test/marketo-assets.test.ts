@@ -4,6 +4,7 @@
  * costs/tags, end of data told by the "No assets found" warning.
  */
 import t from 'tap';
+import { startMarketo } from '../src/marketo/index.js';
 import { code, fixtureMarketo, MarketoClient, type Envelope } from './helpers/marketo-http.js';
 
 const NO_ASSETS = 'No assets found for the given search criteria.';
@@ -88,4 +89,70 @@ t.test('emails.json and landingPages.json page like programs, with status and fo
   const window = await drain(client, '/rest/asset/v1/emails.json', 200, { earliestUpdatedAt: '2024-01-05T00:00:00Z' });
   t.equal(window.items.length, 26);
   t.equal(handle.server.calls('emails'), 6 + 2 + 2, 'counted per route');
+});
+
+t.test('smartCampaigns.json: the asset view of the campaigns, paged like the other assets, with the parent program', async (t) => {
+  const handle = await fixtureMarketo(t);
+  const client = new MarketoClient(handle);
+  await client.login();
+  const all = await drain(client, '/rest/asset/v1/smartCampaigns.json', 200);
+  t.equal(all.items.length, 650);
+  t.equal(all.calls, 5, '200 + 200 + 200 + 50, then the warning');
+  t.same(
+    all.items.map((item) => item.id),
+    Array.from({ length: 650 }, (_, i) => i + 1),
+    'id order, each once',
+  );
+  // Fixture campaign 3: batch, active, program 1003; campaign 4: trigger, inactive, program 1004.
+  t.match(all.items[2], {
+    id: 3,
+    name: 'Campaign 3',
+    type: 'batch',
+    isActive: true,
+    isSystem: false,
+    isRequestable: false,
+    folder: { id: 1003, type: 'Program' },
+    parentProgramId: 1003,
+    workspace: 'Default',
+    status: 'Single Run',
+    recurrence: { weekdayOnly: false },
+    qualificationRuleType: 'once',
+    createdAt: '2024-01-01T03:00:00Z+0000',
+    computedUrl: 'https://app-sj01.marketo.com/#SC3A1',
+  });
+  t.match(all.items[3], { id: 4, type: 'trigger', isActive: false, status: 'Inactive', parentProgramId: 1004 });
+  t.ok(
+    all.items.every((item) => typeof item.smartListId === 'number' && typeof item.flowId === 'number'),
+    'smart list and flow ids',
+  );
+  const one = await client.get('/rest/asset/v1/smartCampaign/4.json');
+  t.same(one.result, [all.items[3]], 'by id: the same item');
+  const inProgram = await drain(client, '/rest/asset/v1/smartCampaigns.json', 200, { folder: JSON.stringify({ id: 1003, type: 'Program' }) });
+  t.ok(inProgram.items.length > 0 && inProgram.items.every((item) => item.parentProgramId === 1003), 'folder filter on the parent program');
+});
+
+t.test('smartCampaigns.json on the synthetic company: an Engagement program\'s campaign is a requestable trigger (the drip cast)', async (t) => {
+  const handle = await startMarketo({ scale: 0.01, urlStyle: 'path' });
+  t.teardown(() => handle.close());
+  const client = new MarketoClient(handle);
+  await client.login();
+  const items = (await drain(client, '/rest/asset/v1/smartCampaigns.json', 200)).items;
+  const programs = (await drain(client, '/rest/asset/v1/programs.json', 200)).items;
+  const engagement = new Set(programs.filter((program) => program.type === 'Engagement').map((program) => program.id));
+  t.ok(engagement.size > 0, `${engagement.size} Engagement programs`);
+  const drips = items.filter((item) => engagement.has(item.parentProgramId));
+  t.equal(drips.length, engagement.size, 'one drip campaign per Engagement program');
+  t.ok(
+    drips.every((item) => item.type === 'trigger' && item.isRequestable === true && item.qualificationRuleType === 'any'),
+    'drip casts are requestable triggers',
+  );
+  t.ok(
+    items.filter((item) => !engagement.has(item.parentProgramId)).every((item) => item.isRequestable === false),
+    'no other campaign is requestable',
+  );
+  t.ok(items.some((item) => item.type === 'batch') && items.some((item) => item.type === 'trigger' && !engagement.has(item.parentProgramId)), 'batch and plain trigger campaigns too');
+  t.ok(
+    items.some((item) => item.parentProgramId === undefined && (item.folder as { type?: string }).type === 'Folder'),
+    'operational campaigns outside programs have a folder, no parent program',
+  );
 });

@@ -8,7 +8,8 @@
 import { FatalError, HttpError, QuotaExhaustedError, RetriableError, errorMessage, isTransientNetworkError, sleepFor, type Logger } from '@singer-io-ts/sdk';
 import type { MarketoClient } from './client.js';
 import type { PollSettings } from './config.js';
-import { ExportQueueFullError } from './errors.js';
+import { ExportAlreadyEnqueuedError, ExportQueueFullError } from './errors.js';
+import { ExportBudget } from './export-budget.js';
 
 export type ExportType = 'leads' | 'activities' | 'program/members';
 
@@ -62,9 +63,7 @@ export class BulkExtract {
   readonly #client: MarketoClient;
   readonly #poll: PollSettings;
   readonly #logger: Logger;
-  readonly #maxDailyBytes: number;
-  #exportedToday: number | undefined;
-  #day = '';
+  readonly #budget: ExportBudget;
   /** The server's present, from the `createdAt` of the jobs it creates (its clock, not ours). */
   serverNow: number | undefined;
 
@@ -72,18 +71,28 @@ export class BulkExtract {
     this.#client = client;
     this.#poll = options.poll;
     this.#logger = options.logger;
-    this.#maxDailyBytes = options.maxDailyBytes;
+    this.#budget = new ExportBudget(options.maxDailyBytes);
+  }
+
+  /** Whether a file of this type was seen in this run (the export budget can estimate the next job). */
+  knowsSize(type: ExportType): boolean {
+    return this.#budget.knowsSize(type);
   }
 
   #url(type: ExportType, tail: string): string {
     return `${this.#client.bulkUrl}/v1/${type}/export${tail}`;
   }
 
-  /** Creates and enqueues a job; the job is Queued (or further) when this resolves. */
+  /**
+   * Creates and enqueues a job; the job is Queued (or further) when this resolves. The export
+   * budget is checked between the two: the creation tells the server's day, and a job created but
+   * never enqueued exports nothing and holds no queue place.
+   */
   async start(unit: ExportUnit, signal?: AbortSignal): Promise<StartedExport> {
-    await this.#checkExportBudget(signal);
     const job = await this.#create(unit, signal);
+    await this.#checkExportBudget(unit.type, centralDay(job.createdAt ? Date.parse(job.createdAt) : Date.now()), signal);
     await this.#enqueue(unit, job, signal);
+    this.#budget.underWay(job.exportId, unit.type);
     return { unit, job };
   }
 
@@ -108,6 +117,12 @@ export class BulkExtract {
         job.status = 'Queued';
         return;
       } catch (error) {
+        if (error instanceof ExportAlreadyEnqueuedError) {
+          // The answer to an earlier attempt was lost: the job is enqueued, and its status says how far it got.
+          this.#logger.info(`${unit.label}: ${error.message}: an earlier enqueue of this job went through`);
+          job.status = 'Queued';
+          return;
+        }
         if (!(error instanceof ExportQueueFullError)) throw error;
         if (Date.now() + wait > deadline) throw new FatalError(`${unit.label}: Marketo's export queue stayed full for ${Math.round(this.#poll.timeoutMs / 60_000)} minutes`, { cause: error });
         this.#logger.info(`${unit.label}: the export queue is full (other jobs of the subscription); enqueueing again in ${Math.round(wait / 1000)} s`);
@@ -128,6 +143,7 @@ export class BulkExtract {
       if (!job || !['Queued', 'Processing', 'Completed'].includes(job.status)) return undefined;
       // Its creation is a lower bound of the server's present, which decides how many windows follow.
       if (job.createdAt) this.#observeNow(job.createdAt);
+      if (job.status !== 'Completed') this.#budget.underWay(exportId, unit.type);
       this.#logger.info(`${unit.label}: reusing export ${exportId} of an earlier run (${job.status})`);
       return { unit, job };
     } catch (error) {
@@ -146,8 +162,14 @@ export class BulkExtract {
       const body = await this.#client.get<ExportJob>(this.#url(unit.type, `/${job.exportId}/status.json`), {}, { endpoint: `bulk/${unit.type}/status`, ...(signal ? { signal } : {}) });
       const status = body.result?.[0];
       if (!status) throw new FatalError(`${unit.label}: export ${job.exportId} has no status`);
-      if (status.status === 'Completed') return status;
-      if (status.status === 'Failed' || status.status === 'Cancelled') throw new ExportJobFailedError(`${unit.label}: export ${job.exportId} ended ${status.status}${status.errorMsg ? `: ${status.errorMsg}` : ''}`);
+      if (status.status === 'Completed') {
+        this.#budget.completed(job.exportId, unit.type, Number(status.fileSize ?? 0), status.finishedAt ? centralDay(Date.parse(status.finishedAt)) : undefined);
+        return status;
+      }
+      if (status.status === 'Failed' || status.status === 'Cancelled') {
+        this.#budget.ended(job.exportId);
+        throw new ExportJobFailedError(`${unit.label}: export ${job.exportId} ended ${status.status}${status.errorMsg ? `: ${status.errorMsg}` : ''}`);
+      }
       if (Date.now() + wait > deadline) {
         await this.cancel(started);
         throw new FatalError(`${unit.label}: export ${job.exportId} not completed after ${Math.round(this.#poll.timeoutMs / 60_000)} minutes (status ${status.status}); cancelled`);
@@ -159,6 +181,7 @@ export class BulkExtract {
 
   /** Best effort: a job left queued would hold one of the subscription's 10 places. */
   async cancel(started: StartedExport): Promise<void> {
+    this.#budget.ended(started.job.exportId);
     try {
       await this.#client.post(this.#url(started.unit.type, `/${started.job.exportId}/cancel.json`), undefined, { endpoint: `bulk/${started.unit.type}/cancel`, idempotent: true });
     } catch (error) {
@@ -173,7 +196,6 @@ export class BulkExtract {
    */
   async *rows(started: StartedExport, completed: ExportJob, signal?: AbortSignal): AsyncGenerator<FileRow> {
     const { unit } = started;
-    this.#countExported(completed.fileSize ?? 0);
     const url = this.#url(unit.type, `/${started.job.exportId}/file.json`);
     let given = 0;
     for (let attempt = 1; ; attempt++) {
@@ -215,25 +237,17 @@ export class BulkExtract {
     if (Number.isFinite(at)) this.serverNow = Math.max(this.serverNow ?? at, at);
   }
 
-  /** Bytes of export files finished today (US Central, where Marketo's day turns), by every client. */
-  async #checkExportBudget(signal?: AbortSignal): Promise<void> {
-    const today = centralDay(this.serverNow ?? Date.now());
-    if (this.#exportedToday === undefined || today !== this.#day) {
-      this.#day = today;
-      let bytes = 0;
-      for (const type of ['leads', 'activities', 'program/members'] as const) {
-        const body = await this.#client.get<ExportJob>(this.#url(type, '.json'), { status: 'Completed' }, { endpoint: `bulk/${type}/list`, ...(signal ? { signal } : {}) });
-        for (const job of body.result ?? []) if (job.finishedAt && centralDay(Date.parse(job.finishedAt)) === today) bytes += Number(job.fileSize ?? 0);
+  /** The server's day's finished files (US Central, where Marketo's day turns) are listed once a day, then counted as they complete. */
+  async #checkExportBudget(type: ExportType, today: string, signal?: AbortSignal): Promise<void> {
+    if (this.#budget.needsListing(today)) {
+      const files: Array<{ exportId: string; fileSize: number }> = [];
+      for (const listed of ['leads', 'activities', 'program/members'] as const) {
+        const body = await this.#client.get<ExportJob>(this.#url(listed, '.json'), { status: 'Completed' }, { endpoint: `bulk/${listed}/list`, ...(signal ? { signal } : {}) });
+        for (const job of body.result ?? []) if (job.finishedAt && centralDay(Date.parse(job.finishedAt)) === today) files.push({ exportId: job.exportId, fileSize: Number(job.fileSize ?? 0) });
       }
-      this.#exportedToday = bytes;
+      this.#budget.setListing(today, files);
     }
-    if (this.#exportedToday >= this.#maxDailyBytes) {
-      throw new QuotaExhaustedError(`Marketo exports today reached ${(this.#exportedToday / 1_048_576).toFixed(1)} MB of the ${(this.#maxDailyBytes / 1_048_576).toFixed(0)} MB allowed (max_daily_export_mb)`);
-    }
-  }
-
-  #countExported(bytes: number): void {
-    this.#exportedToday = (this.#exportedToday ?? 0) + bytes;
+    this.#budget.check(type);
   }
 }
 
@@ -258,10 +272,12 @@ export interface ExportedUnit {
 
 /**
  * Runs units one after another in order, keeping up to JOBS_AHEAD jobs enqueued so that Marketo
- * processes the next while this one's file is read. `next` is asked for the next unit once the
- * previous one is created (so it can use `bulk.serverNow`); each unit's rows must be read to the
- * end before the next unit is given. Jobs not read (a stop, an error) are cancelled, except the
- * one being waited for or read, which `onHead` names so that a stopped run can leave it to the next.
+ * processes the next while this one's file is read; until a file of the stream's type has been
+ * seen, one job at a time, since the export budget has no size to expect of a second one. `next`
+ * is asked for the next unit once the previous one is created (so it can use `bulk.serverNow`);
+ * each unit's rows must be read to the end before the next unit is given. Jobs not read (a stop,
+ * an error) are cancelled, except the one being waited for, which `onHead` names so that a
+ * stopped run can leave it to the next.
  */
 export async function* runExports(
   bulk: BulkExtract,
@@ -269,10 +285,15 @@ export async function* runExports(
   options: { start?: StartExport; signal?: AbortSignal; logger: Logger; onHead?: (unit: ExportUnit, job: ExportJob) => void },
 ): AsyncGenerator<ExportedUnit> {
   const start: StartExport = options.start ?? ((unit) => bulk.start(unit, options.signal));
-  const pending: Array<{ unit: ExportUnit; job: Promise<StartedExport> }> = [];
+  type Entry = { unit: ExportUnit; job: Promise<StartedExport> };
+  const pending: Entry[] = [];
+  /** The job waited for until it completes: the one a stopped run leaves to the next. */
+  let waiting: Entry | undefined;
   let exhausted = false;
+  let type: ExportType | undefined;
+  const ahead = () => (type !== undefined && bulk.knowsSize(type) ? JOBS_AHEAD : 1);
   const fill = async () => {
-    while (!exhausted && pending.length < JOBS_AHEAD) {
+    while (!exhausted && pending.length < ahead()) {
       const last = pending.at(-1);
       if (last) await last.job;
       const unit = next();
@@ -280,6 +301,7 @@ export async function* runExports(
         exhausted = true;
         return;
       }
+      type = unit.type;
       const job = start(unit);
       // Awaited in order later; this keeps an early failure from being an unhandled rejection.
       job.catch(() => undefined);
@@ -290,6 +312,7 @@ export async function* runExports(
     await fill();
     while (pending.length > 0) {
       const head = pending[0]!;
+      waiting = head;
       let started = await head.job;
       options.onHead?.(head.unit, started.job);
       let completed: ExportJob | undefined;
@@ -304,6 +327,7 @@ export async function* runExports(
           options.onHead?.(head.unit, started.job);
         }
       }
+      waiting = undefined;
       pending.shift();
       await fill();
       let rows = bulk.rows(started, completed, options.signal);
@@ -313,17 +337,23 @@ export async function* runExports(
         // Gone before a row was read: a new job for the same unit.
         options.logger.warn(`${errorMessage(error)}; exporting again`);
         const again = await start(head.unit);
+        waiting = { unit: head.unit, job: Promise.resolve(again) };
+        options.onHead?.(head.unit, again.job);
         job = await bulk.waitCompleted(again, options.signal);
+        waiting = undefined;
         rows = bulk.rows(again, job, options.signal);
         return rows.next();
       });
       yield { unit: head.unit, job: { ...job, createdAt: job.createdAt ?? started.job.createdAt }, rows: prepend(first, rows) };
     }
   } finally {
-    // pending[0] is the head while it is waited for: left running for the next run to reuse.
-    for (const [index, { job }] of pending.entries()) {
-      const started = await job.catch(() => undefined);
-      if (started && (index > 0 || !options.onHead)) await bulk.cancel(started);
+    // A job left behind holds one of the subscription's queue places and may count against the
+    // export quota: cancelled, unless it is the one waited for and onHead recorded it.
+    const left = waiting && !pending.includes(waiting) ? [waiting, ...pending] : pending;
+    for (const entry of left) {
+      if (entry === waiting && options.onHead) continue;
+      const started = await entry.job.catch(() => undefined);
+      if (started) await bulk.cancel(started);
     }
   }
 }

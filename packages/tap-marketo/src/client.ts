@@ -17,7 +17,7 @@ import {
   type Logger,
   type RetryOptions,
 } from '@singer-io-ts/sdk';
-import { bulkBase, callLimits, identityBase, loadConfigSchema, maxDailyCalls, restBase, type MarketoConfig } from './config.js';
+import { bulkBase, callLimits, identityBase, loadConfigSchema, maxDailyCalls, requestTimeoutMs, restBase, type MarketoConfig } from './config.js';
 import { classifyMarketoResponse, TokenExpiredError, type Envelope } from './errors.js';
 
 export interface ClientOptions {
@@ -53,6 +53,7 @@ export class MarketoClient {
   readonly #window: RateLimiter;
   readonly #slots: RateLimiter;
   readonly #rateWindowMs: number;
+  readonly #timeoutMs: number;
   #token = '';
   #generation = 0;
   #renewal: Promise<void> | undefined;
@@ -68,6 +69,7 @@ export class MarketoClient {
     this.#redactor = Redactor.fromConfig(loadConfigSchema(), config);
     const limits = callLimits(config);
     this.#rateWindowMs = limits.windowMs;
+    this.#timeoutMs = requestTimeoutMs(config);
     // A little slack on the window: the server admits a call when it arrives, a moment after it left here.
     this.#window = new RateLimiter({ maxCalls: limits.maxCalls, windowMs: Math.ceil(limits.windowMs * 1.05) + 100 });
     this.#slots = new RateLimiter({ maxConcurrent: limits.maxConcurrent });
@@ -151,6 +153,7 @@ export class MarketoClient {
           { ...init, headers },
           {
             ...this.#options.retry,
+            timeoutMs: this.#timeoutMs,
             logger: this.#logger,
             redactor: this.#redactor,
             rateLimiter: this.#window,
@@ -189,6 +192,7 @@ export class MarketoClient {
       const expiresIn = Number(token.expires_in ?? 3600);
       // A 601/602 answered with the very token that failed: it is about to expire; wait it out once.
       if (token.access_token === previous && expiresIn <= TOKEN_MARGIN_S + 60 && attempt === 0) {
+        this.#logger.info(`the identity service returned the same token, ${expiresIn} s from expiry: waiting for it to expire`);
         await sleepFor((expiresIn + 1) * 1000);
         continue;
       }
@@ -207,7 +211,7 @@ export class MarketoClient {
       response = await requestWithRetry(
         url,
         { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } },
-        { ...this.#options.retry, logger: this.#logger, redactor: this.#redactor, idempotent: true, endpoint: 'identity', classify: (r) => (r.status === 401 || r.status === 400 ? new FatalError(`HTTP ${r.status}`) : undefined) },
+        { ...this.#options.retry, timeoutMs: this.#timeoutMs, logger: this.#logger, redactor: this.#redactor, idempotent: true, endpoint: 'identity', classify: (r) => (r.status === 401 || r.status === 400 ? new FatalError(`HTTP ${r.status}`) : undefined) },
       );
     } catch (error) {
       throw new FatalError(`Marketo authentication at ${url} failed: ${this.#redactor.redactText(errorMessage(error))}${/HTTP 40[01]/.test(errorMessage(error)) ? ' (check client_id and client_secret)' : ''}`, { cause: error });

@@ -24,6 +24,7 @@ export type MarketoConfig = {
   rate_limit_calls?: number;
   rate_window_seconds?: number;
   max_concurrent_calls?: number;
+  request_timeout_seconds?: number;
   [key: string]: unknown;
 };
 
@@ -51,7 +52,11 @@ export function maxExportDays(config: MarketoConfig): number {
   return days;
 }
 
-/** singer-io/tap-marketo's default: 80 % of the daily quota, leaving the rest to the instance's other integrations. */
+/**
+ * singer-io/tap-marketo's default: 80 % of the daily quota, leaving the rest to the instance's
+ * other integrations. Marketo reports the calls used (`stats/usage.json`) but no endpoint reports
+ * the quota itself, so the quota is a setting (`daily_call_quota`, Marketo's default 50,000).
+ */
 export function maxDailyCalls(config: MarketoConfig): number {
   return config.max_daily_calls ?? Math.floor((config.daily_call_quota ?? 50_000) * 0.8);
 }
@@ -69,6 +74,11 @@ export interface PollSettings {
 export function pollSettings(config: MarketoConfig): PollSettings {
   const initialMs = config.export_poll_interval_ms ?? 5_000;
   return { initialMs, maxMs: Math.max(initialMs, config.export_poll_max_ms ?? 60_000), timeoutMs: (config.export_timeout_minutes ?? 180) * 60_000 };
+}
+
+/** How long one attempt may wait for a response's headers (a file's body may then take longer). */
+export function requestTimeoutMs(config: MarketoConfig): number {
+  return (config.request_timeout_seconds ?? 300) * 1000;
 }
 
 export interface CallLimits {

@@ -11,6 +11,12 @@ export class TokenExpiredError extends FatalError {}
 /** 1029 "Too many jobs in queue": wait for a queued export job to finish, then enqueue again. */
 export class ExportQueueFullError extends FatalError {}
 
+/**
+ * 1029 "Export job … already queued" (or processing, completed…): an enqueue whose answer was lost
+ * did reach Marketo. The job is on its way; its status tells the rest.
+ */
+export class ExportAlreadyEnqueuedError extends FatalError {}
+
 /** 1035: the subscription cannot filter lead exports on updatedAt (no "Corona"). */
 export class CoronaUnavailableError extends FatalError {}
 
@@ -54,8 +60,10 @@ export function envelopeError(body: Envelope, where: string, options: ClassifyOp
     case '607':
       return new QuotaExhaustedError(`Marketo daily API quota reached (${first.message})`);
     case '1029':
-      // One code for two limits: the daily export quota (stop for today) or a full job queue (wait).
+      // One code for three answers: the daily export quota (stop for today), a job enqueued before
+      // (carry on), or a full job queue (wait).
       if (/quota/i.test(first.message)) return new QuotaExhaustedError(`Marketo daily export quota reached (${first.message})`);
+      if (/\balready\b/i.test(first.message)) return new ExportAlreadyEnqueuedError(detail);
       return new ExportQueueFullError(detail);
     case '1035':
       return new CoronaUnavailableError(detail);

@@ -79,6 +79,15 @@ t.test('--test, bad credentials, bad config: clear errors, no secrets', async (t
   t.equal(bad.code, 1);
   t.match(bad.stderr, /Marketo authentication at .*identity\/oauth\/token failed: .*401.*check client_id and client_secret/);
   t.notMatch(bad.stderr, /not-the-secret/);
+  // identity comes from the config, not from the endpoint: another URL of the same service works,
+  // and a wrong one fails although the endpoint's own /identity would have answered.
+  const identity = `${mk.url}/identity`;
+  t.not(identity, mk.tapConfig.identity, 'not the URL derived from the endpoint');
+  const moved = await runCli(['--test', '--config', writeJson(dir, 'identity.json', configFor(mk, { identity }))]);
+  t.equal(moved.code, 0, moved.stderr);
+  const wrong = await runCli(['--test', '--config', writeJson(dir, 'wrong-identity.json', configFor(mk, { identity: `${mk.url}/nowhere/identity` }))]);
+  t.equal(wrong.code, 1);
+  t.match(wrong.stderr, /Marketo authentication at .*\/nowhere\/identity\/oauth\/token (failed|returned no access token)/);
   const wide = await runCli(['--discover', '--config', writeJson(dir, 'wide.json', configFor(mk, { max_export_days: 45 }))]);
   t.equal(wide.code, 1);
   t.match(wide.stderr, /max_export_days/);

@@ -15,6 +15,9 @@ t.test('the catalog names every stream with its keys, replication and the contra
   t.same(Object.keys(entry('activities').schema.properties!).sort(), ['activityDate', 'activity_type_id', 'attributes', 'campaignId', 'leadId', 'marketoGUID', 'primary_attribute_name', 'primary_attribute_value', 'primary_attribute_value_id'].sort());
   t.match(entry('programs').schema.properties, { costs: { type: ['array', 'null'], items: { properties: { startDate: { format: 'date' }, cost: {}, note: {} } } }, sfdcId: {}, channel: {}, tags: {}, workspace: {} });
   t.same(Object.keys(entry('deleted_leads').schema.properties!).slice(0, 2), ['id', 'deletedAt']);
+  const campaign = entry('campaigns').schema.properties!;
+  t.match(campaign, { type: {}, isActive: {}, isRequestable: {}, parentProgramId: {}, programType: {}, is_drip: { type: ['boolean', 'null'] }, active: {}, programId: {}, programName: {}, workspaceName: {} }, 'campaigns: the asset view, the drip flag and the earlier columns');
+  t.notOk('isTrigger' in campaign, 'no column that would always be empty');
   const describe = mk.simulation.company.table('marketo', 'leads')!.fields.filter((f) => (f as { restName?: string | null }).restName !== null).map((f) => f.name);
   t.same(Object.keys(entry('leads').schema.properties!).sort(), [...describe].sort(), 'leads: every describe field with a REST name');
   t.match(root('leads')['fields-without-rest-name'], ['LegacyLeadRank', 'MktoCompanyNotes']);

@@ -1,18 +1,30 @@
 import type { RequestContext, Route } from '../core/server.js';
-import type { Row, ScanOptions } from '../dataset/types.js';
+import type { Row, ScanOptions, Table } from '../dataset/types.js';
 import { intParam, parseDatetime, path, readParams, type Marketo } from './context.js';
 import { fail, ok } from './envelope.js';
 import { wireRow } from './format.js';
+import { programsById, smartCampaignItem } from './smart-campaigns.js';
 
 export const NO_ASSETS = 'No assets found for the given search criteria.';
 
+/** One table row as its asset's JSON item. */
+type ItemOf = (table: Table, row: Row) => Row;
+
+const plainItem: ItemOf = (table, row) => wireRow(table, row, 'asset');
+
 /**
- * Asset API lists (`programs.json`, `emails.json`, `landingPages.json`):
- * offset/maxReturn paging in id order, optional updatedAt window, and the end
- * of data told by a warning rather than an empty page.
+ * Asset API lists (`programs.json`, `emails.json`, `landingPages.json`,
+ * `smartCampaigns.json`): offset/maxReturn paging in id order, optional
+ * updatedAt window, and the end of data told by a warning rather than an empty page.
  */
 export function assetRoutes(mk: Marketo): Route[] {
-  const list = async (ctx: RequestContext, tableName: string): Promise<void> => {
+  /** Smart campaigns carry facts of their parent program (its type makes a drip cast). */
+  const campaignItem = (): ItemOf => {
+    const programs = programsById(mk.simulation.company.table('marketo', 'programs'), mk.asOf());
+    return (_table, row) => smartCampaignItem(row, programs);
+  };
+
+  const list = async (ctx: RequestContext, tableName: string, itemOf: ItemOf = plainItem): Promise<void> => {
     const params = await readParams(ctx);
     if (!params) return;
     const table = mk.table(tableName);
@@ -55,18 +67,25 @@ export function assetRoutes(mk: Marketo): Route[] {
         if (bounds.to !== undefined && !(updated < bounds.to)) return false;
       }
       if (status && row.status !== undefined && String(row.status).toLowerCase() !== status.toLowerCase()) return false;
-      if (folderId !== undefined && (row.folder as { value?: unknown } | null | undefined)?.value !== folderId) return false;
       return true;
+    };
+    // Folders are read from the item: some assets (smart campaigns) get theirs from the parent program.
+    const inFolder = (item: Row): boolean => {
+      if (folderId === undefined) return true;
+      const folder = item.folder as { value?: unknown; id?: unknown } | null | undefined;
+      return (folder?.value ?? folder?.id) === folderId;
     };
     const items: Row[] = [];
     let skipped = 0;
     for (const row of table.scan(scan)) {
       if (!accept(row)) continue;
+      const item = itemOf(table, row);
+      if (!inFolder(item)) continue;
       if (skipped < offset) {
         skipped += 1;
         continue;
       }
-      items.push(wireRow(table, row, 'asset'));
+      items.push(item);
       if (items.length >= maxReturn) break;
     }
     if (items.length === 0) {
@@ -76,7 +95,7 @@ export function assetRoutes(mk: Marketo): Route[] {
     ok(ctx, { result: items });
   };
 
-  const byId = async (ctx: RequestContext, tableName: string): Promise<void> => {
+  const byId = async (ctx: RequestContext, tableName: string, itemOf: ItemOf = plainItem): Promise<void> => {
     if (!(await readParams(ctx))) return;
     const table = mk.table(tableName);
     const row = table.get(Number(ctx.params.id), { asOf: mk.asOf() });
@@ -84,7 +103,7 @@ export function assetRoutes(mk: Marketo): Route[] {
       ok(ctx, { warnings: [NO_ASSETS] });
       return;
     }
-    ok(ctx, { result: [wireRow(table, row, 'asset')] });
+    ok(ctx, { result: [itemOf(table, row)] });
   };
 
   const READ = ['GET', 'POST'] as const;
@@ -95,5 +114,7 @@ export function assetRoutes(mk: Marketo): Route[] {
     { name: 'email', method: READ, path: path('/rest/asset/v1/email/(?<id>\\d+)\\.json'), handle: (ctx) => byId(ctx, 'emails') },
     { name: 'landingPages', method: READ, path: path('/rest/asset/v1/landingPages\\.json'), handle: (ctx) => list(ctx, 'landing_pages') },
     { name: 'landingPage', method: READ, path: path('/rest/asset/v1/landingPage/(?<id>\\d+)\\.json'), handle: (ctx) => byId(ctx, 'landing_pages') },
+    { name: 'smartCampaigns', method: READ, path: path('/rest/asset/v1/smartCampaigns\\.json'), handle: (ctx) => list(ctx, 'campaigns', campaignItem()) },
+    { name: 'smartCampaign', method: READ, path: path('/rest/asset/v1/smartCampaign/(?<id>\\d+)\\.json'), handle: (ctx) => byId(ctx, 'campaigns', campaignItem()) },
   ];
 }

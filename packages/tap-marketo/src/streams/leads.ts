@@ -4,7 +4,7 @@
  * subscription can filter on it ("Corona"), else on `createdAt`, which misses updates to leads
  * created before the window: the run says so.
  */
-import type { JsonSchema, StreamDefinition } from '@singer-io-ts/sdk';
+import { ConfigError, type JsonSchema, type StreamDefinition } from '@singer-io-ts/sdk';
 import { startDate, useCorona, maxExportDays, type MarketoConfig } from '../config.js';
 import { CoronaUnavailableError } from '../errors.js';
 import type { MarketoClient } from '../client.js';
@@ -76,7 +76,8 @@ export function leadsStream(fields: LeadField[], deps: StreamDeps): StreamDefini
         try {
           return await deps.bulk.start({ ...unit, body: { ...unit.body, filter: { [filterOn]: unit.body.filter[filterOn] ?? unit.body.filter.updatedAt } } }, context.signal);
         } catch (error) {
-          if (!(error instanceof CoronaUnavailableError) || filterOn !== 'updatedAt' || useCorona(config) === true) throw error;
+          if (!(error instanceof CoronaUnavailableError) || filterOn !== 'updatedAt') throw error;
+          if (useCorona(config) === true) throw new ConfigError(`use_corona is true, but this subscription cannot filter lead exports on updatedAt (${error.message}); set use_corona to "auto" or false`, { cause: error });
           filterOn = 'createdAt';
           warnNoCorona();
           return deps.bulk.start({ ...unit, body: { ...unit.body, filter: { createdAt: unit.body.filter.updatedAt } } }, context.signal);

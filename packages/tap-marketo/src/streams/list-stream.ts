@@ -1,6 +1,6 @@
 /**
  * The small lists read whole each run (programs, emails, landing pages through the Asset API;
- * campaigns and lists through `nextPageToken`): a full read also sees deletions.
+ * static lists through `nextPageToken`): a full read also sees deletions.
  */
 import type { JsonSchema, StreamDefinition } from '@singer-io-ts/sdk';
 import type { MarketoClient } from '../client.js';

@@ -4,7 +4,7 @@ import type { MarketoClient } from '../client.js';
 type Item = Record<string, unknown>;
 
 /**
- * Asset API lists (`programs.json`, `emails.json`, `landingPages.json`): `offset`/`maxReturn`
+ * Asset API lists (`programs.json`, `smartCampaigns.json`, `emails.json`, `landingPages.json`): `offset`/`maxReturn`
  * (at most 200), and the end told by an absent or empty `result` with the warning
  * "No assets found for the given search criteria".
  */
@@ -19,7 +19,7 @@ export async function* assetPages(client: MarketoClient, path: string, signal: A
 }
 
 /**
- * Lead-database lists (`campaigns.json`, `lists.json`): `batchSize` (at most 300) and a
+ * Lead-database lists (`lists.json`): `batchSize` (at most 300) and a
  * `nextPageToken` that is absent on the last page.
  */
 export async function* tokenPages(client: MarketoClient, path: string, signal: AbortSignal): AsyncGenerator<Item> {

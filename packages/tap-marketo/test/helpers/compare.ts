@@ -100,6 +100,28 @@ export function expectedRecords(mk: MarketoSimulator, stream: string): Expected[
       }
       return [...latest.values()];
     }
+    case 'campaigns': {
+      // The lead database's columns, and what the asset view adds: the parent program and its type
+      // (a campaign of an Engagement program is a drip cast, requested by the program's streams).
+      const programs = new Map(rows(mk, 'programs').map((row) => [Number(row.id), String(row.type)]));
+      return plain(mk, 'campaigns', (row) => String(row.id)).map((row) => {
+        const programId = row.values.programId![1];
+        const programType = programId === null ? null : (programs.get(Number(programId)) ?? null);
+        const drip = programType === 'Engagement';
+        return {
+          key: row.key,
+          values: {
+            ...row.values,
+            isActive: ['boolean', row.values.active![1]],
+            parentProgramId: ['integer', programId],
+            workspace: ['string', row.values.workspaceName![1]],
+            programType: ['string', programType],
+            is_drip: ['boolean', drip],
+            isRequestable: ['boolean', drip],
+          },
+        };
+      });
+    }
     default:
       return plain(mk, stream, (row) => String(row.id));
   }
