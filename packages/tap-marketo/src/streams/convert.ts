@@ -2,7 +2,7 @@
  * Values as the target wants them, from what Marketo sends: CSV text from Bulk Extract, JSON from
  * REST, `…Z+0000` datetimes from the Asset API. Each property's converter comes from its schema.
  */
-import type { JsonSchema, Logger, TapRecord } from '@singer-io-ts/sdk';
+import { exactNumber, type JsonSchema, type Logger, type TapRecord } from '@singer-io-ts/sdk';
 
 export type Converter = (value: unknown) => unknown;
 
@@ -30,6 +30,8 @@ export function converterFor(name: string, schema: JsonSchema, logger: Logger): 
   if (types.includes('integer')) {
     return (value) => {
       if (value === null || value === undefined || value === '') return null;
+      // A CSV integer beyond 2^53 keeps every digit (a JsonNumber the writer prints as is).
+      if (typeof value === 'string' && /^-?\d{16,}$/.test(value)) return exactNumber(value);
       const number = Number(value);
       if (!Number.isFinite(number)) return null;
       if (!Number.isInteger(number)) {
@@ -44,8 +46,9 @@ export function converterFor(name: string, schema: JsonSchema, logger: Logger): 
   if (types.includes('number')) {
     return (value) => {
       if (value === null || value === undefined || value === '') return null;
-      const number = Number(value);
-      return Number.isFinite(number) ? number : null;
+      // CSV text: a decimal no double holds keeps every digit.
+      const number = typeof value === 'string' ? exactNumber(value) : Number(value);
+      return typeof number !== 'number' || Number.isFinite(number) ? number : null;
     };
   }
   if (types.includes('boolean')) {
