@@ -46,7 +46,13 @@
  *    columns (`Owner.Name`) included.
  * 6. Always, at the end (all read, an error, the consumer's `break`/`return()`, `signal` aborted): a
  *    job still queued or running is aborted (`PATCH {state: Aborted}`) and the job is deleted
- *    (`DELETE`, unless `deleteJob: false`), best effort within 30 s, failures only logged.
+ *    (`DELETE`, unless `deleteJob: false`), best effort within 30 s, failures only logged. With
+ *    `keepUnfinished`, a complete job whose reading stopped for a reason other than the job or its
+ *    results (the consumer's return(), the signal, a quota stop, an outage) is kept instead.
+ * 7. Resuming in another run: `onResumePoint` reports `{jobId, locator}` when the results start and
+ *    after each fully pulled page; `resume` with such a point reads on from it after
+ *    `GET /jobs/query/{id}` answers JobComplete, else (gone, another state, the page unreadable)
+ *    deletes that job and creates a new one, with a warning.
  *
  * The generator returns a `BulkQuerySummary` (job id, records, pages) to callers that drive it with
  * `next()`. Nothing is sent before the first `next()`.
@@ -54,7 +60,7 @@
  * A POST whose response is lost (connection reset after sending) is not retried and throws
  * `UncertainRequestError`; the job it may have created cannot be known, so it cannot be deleted.
  */
-export { bulkQuery, normaliseVersion, type BulkQueryOptions, type BulkQuerySummary, type BulkRecord, type BulkJobInfo, type BulkJobState } from './query.js';
+export { bulkQuery, deleteBulkJob, normaliseVersion, type BulkResumePoint, type BulkQueryOptions, type BulkQuerySummary, type BulkRecord, type BulkJobInfo, type BulkJobState } from './query.js';
 export {
   fetchTransport,
   UncertainRequestError,

@@ -1,7 +1,8 @@
 /**
  * The Bulk API 2.0 query reader: create the job, poll it with exponential backoff, then read the
  * results page by page with `?locator=`, each page parsed as a stream, yielding typed records as the
- * consumer pulls. The job is deleted at the end, whichever way the end comes.
+ * consumer pulls. The job is deleted at the end, unless `keepUnfinished` keeps a complete job whose
+ * reading stopped early, for another run to resume (`resume`, `onResumePoint`).
  */
 import { CsvParseError, csvRows, errorMessage, isTransientNetworkError, sleepFor, type Logger } from '@singer-io-ts/sdk';
 import { convertersFor, type EmptyStringPolicy, type FieldSpec } from './convert.js';
@@ -57,6 +58,25 @@ export interface BulkQueryOptions {
   pageAttempts?: number;
   /** Delete the job when done (success, failure, early exit). Default true. */
   deleteJob?: boolean;
+  /**
+   * A job an earlier run created for this same query, and the locator of the first results page
+   * that run had not fully read (null: the first page). If the job still answers JobComplete, its
+   * results are read from there and no job is created; if it is gone, in another state, or that
+   * page cannot be read, it is deleted (best effort) and a new job created, with a warning why.
+   */
+  resume?: BulkResumePoint;
+  /**
+   * Called with a point another run can resume from: when the results are about to be read (the
+   * locator resumed from, or null), then after every page but the last, once the consumer has
+   * pulled all of its rows (the next page's locator).
+   */
+  onResumePoint?: (point: BulkResumePoint) => void;
+  /**
+   * Keep, not delete, a complete job whose results were not read to the end because reading
+   * stopped: the consumer's return(), the signal, or an error not of the job or its results (a
+   * quota stop, an outage). Another run can then resume it. Default false.
+   */
+  keepUnfinished?: boolean;
   logger?: Pick<Logger, 'debug' | 'info' | 'warn'>;
   /** Called with the job info on creation and after every poll. */
   onJobInfo?: (job: BulkJobInfo) => void;
@@ -64,6 +84,13 @@ export interface BulkQueryOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** For the job timeout; for tests. */
   now?: () => number;
+}
+
+/** Where the results of a complete job can be read on from, by this run or another one. */
+export interface BulkResumePoint {
+  jobId: string;
+  /** The `Sforce-Locator` of the next page to read; null for the first page. */
+  locator: string | null;
 }
 
 /** What the generator returns when it has read everything. */
@@ -89,7 +116,7 @@ const CLEANUP_TIMEOUT_MS = 30_000;
  * Runs `soql` as a Bulk API 2.0 query job and yields its rows as records keyed by CSV header.
  * Lazy: nothing is sent before the first pull, and the next results page is requested only when
  * the consumer pulls past the last row of the current one. Stopping early (`break`, `return()`,
- * a throw in the loop body) cancels the page being read and deletes the job.
+ * a throw in the loop body) cancels the page being read and deletes the job (see `keepUnfinished`).
  */
 export async function* bulkQuery(transport: BulkTransport, options: BulkQueryOptions): AsyncGenerator<BulkRecord, BulkQuerySummary, undefined> {
   const version = normaliseVersion(options.apiVersion);
@@ -99,14 +126,39 @@ export async function* bulkQuery(transport: BulkTransport, options: BulkQueryOpt
   if (maxRecords !== undefined && !(Number.isInteger(maxRecords) && maxRecords > 0)) throw new RangeError(`maxRecordsPerPage must be a positive integer, got ${maxRecords}`);
   const pageAttempts = options.pageAttempts ?? DEFAULT_PAGE_ATTEMPTS;
   if (!(Number.isInteger(pageAttempts) && pageAttempts >= 1)) throw new RangeError(`pageAttempts must be a positive integer, got ${pageAttempts}`);
-  const { signal, logger } = options;
-  const sleep = options.sleep ?? sleepFor;
-  const now = options.now ?? Date.now;
-  const jobs = `/services/data/v${version}/jobs/query`;
-  const fields = new Map(options.fields.map((field) => [field.name, field]));
-  const emptyString = options.emptyString ?? 'null';
+  const run: JobRun = { transport, options, jobs: `/services/data/v${version}/jobs/query`, poll, maxRecords, pageAttempts };
 
-  signal?.throwIfAborted();
+  options.signal?.throwIfAborted();
+  if (options.resume) {
+    const resumable = await reopen(run, options.resume);
+    if (resumable) {
+      try {
+        return yield* readJob(run, resumable, options.resume.locator ?? undefined);
+      } catch (error) {
+        if (!(error instanceof UnreadableResumeError)) throw error;
+        options.logger?.warn(`Bulk API 2.0 job ${options.resume.jobId} of an earlier run cannot be resumed (its results page answered: ${errorMessage(error.cause)}); creating a new job`);
+      }
+    }
+  }
+  return yield* readJob(run, await createJob(run), undefined);
+}
+
+interface JobRun {
+  transport: BulkTransport;
+  options: BulkQueryOptions;
+  /** `/services/data/vNN.N/jobs/query` */
+  jobs: string;
+  poll: { initial: number; max: number };
+  maxRecords: number | undefined;
+  pageAttempts: number;
+}
+
+/** The first results page of a resumed job could not be read: a new job is the way on. */
+class UnreadableResumeError extends Bulk2Error {}
+
+async function createJob(run: JobRun): Promise<BulkJobInfo> {
+  const { transport, options, jobs } = run;
+  const { signal } = options;
   const operation = options.includeDeleted ? 'queryAll' : 'query';
   const created = await transport.request('POST', jobs, {
     json: { operation, query: options.soql, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' },
@@ -120,19 +172,63 @@ export async function* bulkQuery(transport: BulkTransport, options: BulkQueryOpt
     throw new Bulk2Error(`POST ${jobs} answered ${created.status} but its body could not be read (a job may have been created): ${errorMessage(error)}`, { cause: error });
   }
   if (typeof job?.id !== 'string') throw new Bulk2Error(`POST ${jobs} answered without a job id: ${JSON.stringify(job).slice(0, 300)}`);
-  const jobId = job.id;
-  const jobPath = `${jobs}/${jobId}`;
-  let state: string = job.state;
-  logger?.info(`Bulk API 2.0 ${operation} job ${jobId} created${job.object ? ` on ${job.object}` : ''}`);
+  options.logger?.info(`Bulk API 2.0 ${operation} job ${job.id} created${job.object ? ` on ${job.object}` : ''}`);
   options.onJobInfo?.(job);
+  return job;
+}
+
+/**
+ * The job info of an earlier run's job if it can be resumed (JobComplete), else undefined after a
+ * warning, the job deleted (best effort). Errors of the request itself (a quota stop, an outage)
+ * are thrown: the job may well still be there for the run after.
+ */
+async function reopen(run: JobRun, point: BulkResumePoint): Promise<BulkJobInfo | undefined> {
+  const { transport, options } = run;
+  const jobPath = `${run.jobs}/${point.jobId}`;
+  const res = await transport.request('GET', jobPath, options.signal ? { signal: options.signal } : {});
+  let why: string;
+  let state = 'unknown';
+  if (!res.ok) {
+    why = (await apiError(res, 'GET', jobPath, point.jobId)).message;
+    if (res.status === 404) state = 'gone';
+  } else {
+    const info = (await res.json().catch(() => undefined)) as BulkJobInfo | undefined;
+    if (info?.state === 'JobComplete') {
+      options.logger?.info(`Bulk API 2.0 job ${point.jobId} of an earlier run is still complete: reading its results from ${point.locator === null ? 'the first page' : `locator ${point.locator}`}`);
+      options.onJobInfo?.(info);
+      return info;
+    }
+    state = typeof info?.state === 'string' ? info.state : state;
+    why = `it is in state ${state}`;
+  }
+  options.logger?.warn(`Bulk API 2.0 job ${point.jobId} of an earlier run cannot be resumed (${why}); creating a new job`);
+  if (state !== 'gone') await cleanup(transport, jobPath, point.jobId, state, true, options.logger);
+  return undefined;
+}
+
+/**
+ * Polls `job` until it is complete (unless it already is), then reads its results from `locator`
+ * (undefined: the first page; set only for a resumed job).
+ */
+async function* readJob(run: JobRun, job: BulkJobInfo, locator: string | undefined): AsyncGenerator<BulkRecord, BulkQuerySummary, undefined> {
+  const { transport, options, poll } = run;
+  const { signal, logger } = options;
+  const sleep = options.sleep ?? sleepFor;
+  const now = options.now ?? Date.now;
+  const jobId = job.id;
+  const jobPath = `${run.jobs}/${jobId}`;
+  const resumed = locator !== undefined || options.resume?.jobId === jobId;
+  let state: string = job.state;
+  let info = job;
+  let finished = false;
+  let failure: unknown;
 
   try {
     // ---- poll until the job is done --------------------------------------------------------------
     const startedAt = now();
     let delay = poll.initial;
-    let info: BulkJobInfo;
     let unreadable = 0;
-    for (;;) {
+    while (state !== 'JobComplete') {
       const res = await transport.request('GET', jobPath, signal ? { signal } : {});
       if (!res.ok) throw await apiError(res, 'GET', jobPath, jobId);
       try {
@@ -166,25 +262,39 @@ export async function* bulkQuery(transport: BulkTransport, options: BulkQueryOpt
     const processed = typeof info.numberRecordsProcessed === 'number' ? info.numberRecordsProcessed : undefined;
 
     // ---- results, one page at a time ------------------------------------------------------------
-    const pager: PageContext = { transport, jobId, resultsPath: `${jobPath}/results`, maxRecords, pageAttempts, fields, emptyString, logger, signal };
-    let locator: string | undefined;
+    const pager: PageContext = { transport, jobId, resultsPath: `${jobPath}/results`, maxRecords: run.maxRecords, pageAttempts: run.pageAttempts, fields: new Map(options.fields.map((field) => [field.name, field])), emptyString: options.emptyString ?? 'null', logger, signal, yielded: 0 };
     let records = 0;
     let pages = 0;
+    options.onResumePoint?.({ jobId, locator: locator ?? null });
     for (;;) {
-      // yield* hands an early return() on to the page, which cancels its body
-      const end = yield* readPage(pager, locator);
+      let end: PageEnd;
+      try {
+        // yield* hands an early return() on to the page, which cancels its body
+        end = yield* readPage(pager, locator);
+      } catch (error) {
+        if (resumed && pages === 0 && pager.yielded === 0 && error instanceof Bulk2ApiError) throw new UnreadableResumeError(error.message, { jobId, cause: error });
+        throw error;
+      }
       records += end.rows;
       pages += 1;
       if (end.nextLocator === 'null') break;
       locator = end.nextLocator;
+      options.onResumePoint?.({ jobId, locator });
     }
-    if (processed !== undefined && processed !== records) {
+    if (!resumed && processed !== undefined && processed !== records) {
       logger?.warn(`Bulk API 2.0 job ${jobId}: read ${records} records, the job reports numberRecordsProcessed ${processed}`);
     }
-    logger?.info(`Bulk API 2.0 job ${jobId}: ${records} records in ${pages} page${pages === 1 ? '' : 's'}`);
+    logger?.info(`Bulk API 2.0 job ${jobId}: ${records} records in ${pages} page${pages === 1 ? '' : 's'}${resumed ? ' (resumed)' : ''}`);
+    finished = true;
     return { jobId, records, pages, numberRecordsProcessed: processed };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
-    await cleanup(transport, jobPath, jobId, state, options.deleteJob ?? true, logger);
+    // A stop (not a fault of the job or its results) leaves a complete job worth resuming.
+    const keep = options.keepUnfinished === true && !finished && state === 'JobComplete' && !(failure instanceof Bulk2Error);
+    if (keep) logger?.info(`Bulk API 2.0 job ${jobId}: reading stopped before the end; the job is kept for the next run to resume`);
+    await cleanup(transport, jobPath, jobId, state, !keep && (options.deleteJob ?? true), logger);
   }
 }
 
@@ -198,6 +308,8 @@ interface PageContext {
   emptyString: EmptyStringPolicy;
   logger: Pick<Logger, 'debug' | 'info' | 'warn'> | undefined;
   signal: AbortSignal | undefined;
+  /** Rows yielded by all pages so far. */
+  yielded: number;
 }
 
 interface PageEnd {
@@ -252,6 +364,7 @@ async function* readPage(ctx: PageContext, locator: string | undefined): AsyncGe
         const record: BulkRecord = {};
         for (let i = 0; i < header.length; i += 1) record[header[i] as string] = (converters[i] as (text: string) => unknown)(row[i] as string);
         yielded += 1;
+        ctx.yielded += 1;
         yield record;
       }
     } catch (error) {
@@ -281,6 +394,11 @@ function isBodyTermination(error: unknown): boolean {
 
 function emptyBody(): ReadableStream<Uint8Array> {
   return new ReadableStream({ start: (controller) => controller.close() });
+}
+
+/** Deletes a job this reader kept (`keepUnfinished`) that no run will resume. Best effort, never throws. */
+export async function deleteBulkJob(transport: BulkTransport, apiVersion: string | number, jobId: string, logger?: Pick<Logger, 'debug' | 'warn'>): Promise<void> {
+  await cleanup(transport, `/services/data/v${normaliseVersion(apiVersion)}/jobs/query/${jobId}`, jobId, 'JobComplete', true, logger);
 }
 
 /** Best effort: abort a job still queued or running, then delete it. Never throws. */

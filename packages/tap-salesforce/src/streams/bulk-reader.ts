@@ -15,9 +15,11 @@
  *   tried once more as two halves, and a half that fails again is read through REST, with a warning.
  * - Limits are the transport's (client.ts): a concurrency 403 is retried, the daily limit stops
  *   the run cleanly.
+ * - A read that stops (quota, SIGTERM, outage) keeps its complete job; the next run reads on from
+ *   the page the bookmark names (bulk-resume.ts).
  */
 import { errorMessage } from '@singer-io-ts/sdk';
-import { Bulk2ApiError, Bulk2JobAbortedError, Bulk2JobFailedError, bulkQuery, fieldSpecsFromSchema, isQueryTimeout } from '../bulk2/index.js';
+import { Bulk2ApiError, Bulk2JobAbortedError, Bulk2JobFailedError, bulkQuery, deleteBulkJob, fieldSpecsFromSchema, isQueryTimeout, type BulkResumePoint } from '../bulk2/index.js';
 import type { SalesforceClient } from '../client.js';
 import { QueryTimeoutError } from '../errors.js';
 import { buildSoql, type QuerySpec, type QueryWindow } from '../soql.js';
@@ -25,6 +27,7 @@ import type { FieldDescribe, ObjectDescribe } from './describe.js';
 import type { QueryReader, QueryRequest, RawRow } from './reader.js';
 import { restReader } from './rest-reader.js';
 import { fieldShape } from './schema.js';
+import { queryDigest } from './bulk-resume.js';
 import { splitWindow } from './windows.js';
 
 export interface BulkReaderOptions {
@@ -130,6 +133,8 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
     if ('reason' in plan) throw new Error(plan.reason); // checked in choose()
     const schema = { type: 'object' as const, properties: Object.fromEntries(plan.fields.map((field) => [field.name, fieldShape(field).schema])) };
     const soql = buildSoql({ ...spec, fields: plan.fields.map((field) => field.name) }, { orderBy: false });
+    const resume = await savedJob(client, request, soql);
+    const saver = request.bulkResume;
     const rows = bulkQuery(client.bulkTransport, {
       apiVersion: client.version,
       soql,
@@ -138,11 +143,23 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
       signal: request.signal,
       logger: request.logger,
       ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+      ...(resume ? { resume } : {}),
+      ...(saver ? { keepUnfinished: true, onResumePoint: (point: BulkResumePoint) => saver.point(soql, point) } : {}),
     });
     for await (const row of rows) {
       for (const compound of plan.compounds) row[compound.name] = compose(row, compound);
       yield row;
     }
+  }
+
+  /** The earlier run's job if it ran this very query; one that ran another is deleted. */
+  async function savedJob(client: SalesforceClient, request: QueryRequest, soql: string): Promise<BulkResumePoint | undefined> {
+    const saved = request.bulkResume?.take();
+    if (!saved) return undefined;
+    if (saved.query_sha256 === queryDigest(soql)) return { jobId: saved.id, locator: saved.locator };
+    request.logger.warn(`${request.object.name}: the Bulk API 2.0 job ${saved.id} an earlier run left ran another query (the bookmark or the selected fields changed); starting a new job`);
+    await deleteBulkJob(client.bulkTransport, client.version, saved.id, request.logger);
+    return undefined;
   }
 
   return {

@@ -9,13 +9,15 @@
  * completed run the same position is kept, unless `lookback_window` is set: the next run then
  * starts `lookback_window` seconds before the bookmark with `>=` and reads that span again, to
  * catch rows committed late with an earlier timestamp. FULL_TABLE streams read in Id order and
- * resume after `full_table_last_id` within one table version.
+ * resume after `full_table_last_id` within one table version. A Bulk API 2.0 read, unsorted,
+ * resumes from its job's results instead (`bulk_job`, see bulk-resume.ts).
  */
 import type { StreamContext, TapRecord } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
 import type { SalesforceConfig } from '../config.js';
 import { buildSoql, type QuerySpec, type QueryWindow } from '../soql.js';
 import { converterFor, toIsoDatetime, type Converter } from './convert.js';
+import { BulkResume, KeyMax } from './bulk-resume.js';
 import type { FieldDescribe, ObjectDescribe } from './describe.js';
 import type { QueryReader, ReaderSource } from './reader.js';
 import { fieldShape } from './schema.js';
@@ -85,15 +87,15 @@ export async function* extractRecords(plan: ExtractPlan, context: Context): Asyn
   const converters: Array<[string, Converter]> = fields.emit.map((field) => [field.name, converterFor(field)]);
   const hasIsDeleted = object.fields.some((field) => field.name === 'IsDeleted');
   const spec: QuerySpec = { object: object.name, fields: fields.query.map((field) => field.name), ...(key ? { replicationKey: key } : {}), window: startWindow(context, plan.lookbackSeconds) };
-  const base = { object, fields: fields.query, includeDeleted: hasIsDeleted, signal: context.signal, logger: context.logger };
+  // Unsorted readers: the highest replication key value read and the highest Id among its rows,
+  // the exact resume position once the object is read whole (see the end).
+  const max = new KeyMax();
+  const bulkResume = new BulkResume(context.bookmark.bulk_job, max, (job) => context.saveBookmark({ bulk_job: job }));
+  const base = { object, fields: fields.query, includeDeleted: hasIsDeleted, signal: context.signal, logger: context.logger, bulkResume };
   const deletedAt = fields.deletedFrom;
   const extractedAt = new Date().toISOString();
   const reader: QueryReader = 'choose' in plan.reader ? await plan.reader.choose(plan.client, { ...base, spec, soql: buildSoql(spec) }) : plan.reader;
   const sorted = reader.sorted;
-  // Unsorted readers: the highest replication key value read and the highest Id among its rows,
-  // the exact resume position once the object is read whole (see the end).
-  let maxKey: string | undefined;
-  let maxIdAtKey: string | undefined;
 
   for await (const row of readWindow(plan.client, reader, base, spec, plan.window)) {
     const record: TapRecord = {};
@@ -112,22 +114,23 @@ export async function* extractRecords(plan: ExtractPlan, context: Context): Asyn
       else context.saveBookmark(typeof value === 'string' ? { replication_key: key, replication_key_value: value, last_id: id } : { last_id: id });
     } else if (key) {
       const value = record[key] ?? toIsoDatetime(row[key]);
-      if (typeof value === 'string') {
-        const id = String(row.Id);
-        if (maxKey === undefined || value > maxKey) [maxKey, maxIdAtKey] = [value, id];
-        else if (value === maxKey && id > maxIdAtKey!) maxIdAtKey = id;
-      }
+      if (typeof value === 'string') max.add(value, String(row.Id));
     }
     yield record;
   }
-  if (!sorted && key && maxKey !== undefined) {
-    // The SDK moves an unsorted stream's bookmark to the highest value once it is complete;
-    // every row at that value has been read, so the next run resumes after the highest of their
-    // Ids (or the previous run's, for rows at an unchanged bookmark).
+  await bulkResume.finish(plan.client, context.logger);
+  if (!sorted && key && max.value !== undefined && max.id !== undefined) {
+    // Every row up to the highest value has been read, by this run or (a resumed Bulk job) the
+    // one it resumes, so the next run resumes after the highest of that value's Ids (or the
+    // previous run's, for rows at an unchanged bookmark). The value is saved here, not left to
+    // the SDK, which knows only this run's rows.
     const { bookmark } = context;
+    const maxKey = max.value;
     const previous = bookmark.replication_key === key && bookmark.replication_key_value === maxKey && typeof bookmark.last_id === 'string' ? bookmark.last_id : undefined;
     const startedAt = bookmark.replication_key === key && typeof bookmark.replication_key_value === 'string' ? bookmark.replication_key_value : undefined;
-    if (startedAt === undefined || maxKey >= startedAt) context.saveBookmark({ last_id: previous !== undefined && previous > maxIdAtKey! ? previous : maxIdAtKey });
+    if (startedAt === undefined || maxKey >= startedAt) {
+      context.saveBookmark({ replication_key: key, replication_key_value: maxKey, last_id: previous !== undefined && previous > max.id ? previous : max.id });
+    }
   }
   // The object is done: a full table starts over next time, and a lookback re-reads with `>=`.
   if (!key) context.saveBookmark({ full_table_last_id: undefined });

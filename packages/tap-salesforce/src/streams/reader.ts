@@ -20,6 +20,7 @@ import type { ApiType } from '../config.js';
 import type { QuerySpec } from '../soql.js';
 import { autoReader } from './auto-reader.js';
 import { bulkReader, type BulkReaderOptions } from './bulk-reader.js';
+import type { BulkResume } from './bulk-resume.js';
 import type { FieldDescribe, ObjectDescribe } from './describe.js';
 import { restReader } from './rest-reader.js';
 
@@ -37,6 +38,8 @@ export interface QueryRequest {
   includeDeleted: boolean;
   signal: AbortSignal;
   logger: Logger;
+  /** Where a Bulk job is kept between runs (bulk-resume.ts); other readers ignore it. */
+  bulkResume?: BulkResume;
 }
 
 export interface QueryReader {
