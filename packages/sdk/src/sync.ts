@@ -103,7 +103,7 @@ export async function sync<C extends Config>(tap: Tap<C>, options: SyncOptions<C
           const why = error instanceof QuotaExhaustedError ? 'stopping before the quota runs out' : 'stopping early';
           if (!summary.stoppedEarly) logger.warn(`${why}: ${error.message}; the next run resumes from the state just emitted`);
           summary.stoppedEarly ??= error.message;
-        } else failure ??= { error };
+        } else failure ??= { error: namedForStream(error, stream.definition.name) };
         stopAll(error);
       }
     }
@@ -305,6 +305,15 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
   logger.metric('timer', 'sync_duration', Number(seconds.toFixed(3)), { stream: name, status: 'succeeded' });
   logger.info(`stream "${name}": ${count} records in ${seconds.toFixed(1)} s`);
   return { stream: name, records: count, seconds };
+}
+
+/**
+ * A stream's failure names the stream (the CLI prints only the message), unless the message does
+ * already: taps often lead with their object's name.
+ */
+function namedForStream(error: unknown, name: string): unknown {
+  if (error instanceof Error && !error.message.includes(name)) error.message = `stream "${name}": ${error.message}`;
+  return error;
 }
 
 function setBookmark(bookmark: StreamBookmark, replicationKey: string, value: unknown): void {

@@ -116,7 +116,7 @@ t.test('interrupted sync resumes from the last emitted state without losing a re
   const crashed = await runTs(bin, ['--config', config, '--config', failing, '--catalog', catalogFile]);
   t.equal(crashed.code, 1);
   const errorLines = crashed.stderr.split('\n').filter((line) => line.startsWith('ERROR'));
-  t.same(errorLines, ['ERROR tap-example: source connection lost (api key *** rejected)'], 'one line, secret redacted');
+  t.same(errorLines, ['ERROR tap-example: stream "users": source connection lost (api key *** rejected)'], 'one line naming the stream, secret redacted');
   t.notMatch(crashed.stderr, SECRET);
   const messages = parseLines(crashed.stdout);
   const firstRun = ofType(messages, 'RECORD').map((m) => m.record.id);
