@@ -50,13 +50,13 @@ export class TapSalesforce extends Tap<SalesforceConfig> {
     const chosen = catalog ? catalog.streams.filter(isStreamSelected).map((entry) => entry.tap_stream_id) : config.streams_to_discover;
     const names = chosen ?? (await describeGlobal(client));
     const describes = await describeObjects(client, names, { workers: maxWorkers(config), logger, strict: chosen !== undefined });
-    const reader = readerFor(config.api_type ?? 'AUTO', {
+    const readers = readerFor(config.api_type ?? 'AUTO', {
       thresholdRows: bulkThresholdRows(config),
       ...(this.#options.bulkPollIntervalMs ? { pollIntervalMs: this.#options.bulkPollIntervalMs } : {}),
       ...(this.#options.window?.now ? { now: this.#options.window.now } : {}),
     });
-    const common = { client, reader, lookbackSeconds: lookbackSeconds(config), ...(this.#options.window ? { window: this.#options.window } : {}) };
-    return describes.map((object) => objectStream(object, common));
+    const common = { client, lookbackSeconds: lookbackSeconds(config), ...(this.#options.window ? { window: this.#options.window } : {}) };
+    return describes.map((object) => objectStream(object, { ...common, reader: readers(object, client) }));
   }
 
   override async testConnection(config: SalesforceConfig, { logger }: StreamsOptions): Promise<string> {

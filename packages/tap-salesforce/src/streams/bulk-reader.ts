@@ -17,8 +17,12 @@
  *   the run cleanly.
  * - A read that stops (quota, SIGTERM, outage) keeps its complete job; the next run reads on from
  *   the page the bookmark names (bulk-resume.ts).
+ * - REST in Bulk's place needs a query short enough for a URL (url-limit.ts). An object too wide
+ *   for it that Bulk refuses or fails on cannot be read: the stream fails naming the object, its
+ *   field count and Bulk's reason; when the reason is the org's daily Bulk jobs being used up, the
+ *   run stops cleanly instead, for the next run to read it.
  */
-import { errorMessage } from '@singer-io-ts/sdk';
+import { errorMessage, FatalError, QuotaExhaustedError } from '@singer-io-ts/sdk';
 import { Bulk2ApiError, Bulk2JobAbortedError, Bulk2JobFailedError, bulkQuery, deleteBulkJob, fieldSpecsFromSchema, isQueryTimeout, type BulkResumePoint } from '../bulk2/index.js';
 import type { SalesforceClient } from '../client.js';
 import { QueryTimeoutError } from '../errors.js';
@@ -28,6 +32,7 @@ import type { QueryReader, QueryRequest, RawRow } from './reader.js';
 import { restReader } from './rest-reader.js';
 import { fieldShape } from './schema.js';
 import { queryDigest } from './bulk-resume.js';
+import { restTooLong } from './url-limit.js';
 import { splitWindow } from './windows.js';
 
 export interface BulkReaderOptions {
@@ -111,7 +116,19 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
   /** Set once the org's daily Bulk query jobs are used up: every later object goes to REST. */
   let bulkExhausted: string | undefined;
 
-  const toRest = (request: QueryRequest, reason: string): Choice => {
+  /**
+   * Throws when REST cannot take the request either (see the module comment). `untilTomorrow`:
+   * Bulk's reason is the daily job limit, which clears.
+   */
+  const checkRest = (client: SalesforceClient, request: QueryRequest, reason: string, untilTomorrow = false): void => {
+    const tooLong = restTooLong(client, request.spec, request.includeDeleted);
+    if (!tooLong) return;
+    const message = `${tooLong}, and Bulk API 2.0 cannot read it: ${reason}`;
+    throw untilTomorrow ? new QuotaExhaustedError(`${message}; the next run reads it`) : new FatalError(message);
+  };
+
+  const toRest = (client: SalesforceClient, request: QueryRequest, reason: string, untilTomorrow = false): Choice => {
+    checkRest(client, request, reason, untilTomorrow);
     const choice: Choice = { api: 'REST' };
     choices.set(request.object.name, choice);
     request.logger.warn(`${request.object.name}: reading through REST instead of Bulk API 2.0: ${reason}`);
@@ -121,9 +138,9 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
   const choose = async (client: SalesforceClient, request: QueryRequest): Promise<Choice> => {
     const known = choices.get(request.object.name);
     if (known) return known;
-    if (bulkExhausted) return toRest(request, bulkExhausted);
+    if (bulkExhausted) return toRest(client, request, bulkExhausted, true);
     const plan = bulkPlan(request.object, request.fields);
-    if ('reason' in plan) return toRest(request, plan.reason);
+    if ('reason' in plan) return toRest(client, request, plan.reason);
     choices.set(request.object.name, { api: 'BULK' });
     return { api: 'BULK' };
   };
@@ -184,13 +201,14 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
         if (isQueryTimeout(error)) throw new QueryTimeoutError(`${name}: Bulk API 2.0 job failed: ${errorMessage(error)}`, { cause: error });
         if (refused(error)) {
           if (error.errorCode === 'LIMIT_EXCEEDED') bulkExhausted = `the org's daily Bulk API limit is reached (${errorMessage(error)})`;
-          toRest(request, `Bulk API 2.0 refused the query (${error.errorCode}: ${errorMessage(error)})`);
+          toRest(client, request, `Bulk API 2.0 refused the query (${error.errorCode}: ${errorMessage(error)})`, error.errorCode === 'LIMIT_EXCEEDED');
           yield* restReader.read(client, request);
           return;
         }
         if (!jobFailed(error)) throw error;
         const halves = spec.replicationKey ? splitWindow(spec.window, now()) : undefined;
         if (!halves) {
+          checkRest(client, request, `its job failed (${errorMessage(error)})`);
           request.logger.warn(`${name}: Bulk API 2.0 job failed on ${describeWindow(spec.window)} (${errorMessage(error)}); reading that window through REST`);
           yield* restReader.read(client, request);
           return;
@@ -206,6 +224,7 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
             }
           } catch (again) {
             if (got || !jobFailed(again)) throw again;
+            checkRest(client, { ...request, spec: half }, `its job failed again on ${describeWindow(window)} (${errorMessage(again)})`);
             request.logger.warn(`${name}: Bulk API 2.0 job failed again on ${describeWindow(window)} (${errorMessage(again)}); reading that window through REST`);
             yield* restReader.read(client, { ...request, spec: half, soql: buildSoql(half) });
           }

@@ -2,7 +2,8 @@
  * The seam between a stream and the API that reads its rows. A reader runs one SOQL query and
  * yields its rows, keyed by field name, fetching more only as they are pulled. The REST reader is
  * one, bulk-reader.ts the other (Bulk API 2.0, with REST for what Bulk cannot serve); `readerFor`
- * picks from `api_type`: one for every object (REST, BULK), or one per object (AUTO).
+ * picks from `api_type`: one for every object (BULK), one per object (AUTO), REST save for the
+ * objects whose query is too long for a REST URL (url-limit.ts).
  *
  * Contract for readers:
  * - Rows are plain objects of field name → value; values may be JSON values (REST) or CSV
@@ -23,6 +24,7 @@ import { bulkReader, type BulkReaderOptions } from './bulk-reader.js';
 import type { BulkResume } from './bulk-resume.js';
 import type { FieldDescribe, ObjectDescribe } from './describe.js';
 import { restReader } from './rest-reader.js';
+import { mayBeTooLongForRest, restTooLong } from './url-limit.js';
 
 export type RawRow = Record<string, unknown>;
 
@@ -61,10 +63,32 @@ export interface ReaderChoice {
 /** What a stream reads its object with: one reader, or a choice made when the stream starts. */
 export type ReaderSource = QueryReader | ReaderChoice;
 
+/** What a stream of `object` reads with; `client` has the instance URL a REST query is sent to. */
+export type ReaderFor = (object: ObjectDescribe, client: SalesforceClient) => ReaderSource;
+
 /** `thresholdRows`: AUTO reads through Bulk the objects with more rows than this to read. */
-export function readerFor(apiType: ApiType, options: BulkReaderOptions & { thresholdRows: number }): ReaderSource {
-  if (apiType === 'REST') return restReader;
+export function readerFor(apiType: ApiType, options: BulkReaderOptions & { thresholdRows: number }): ReaderFor {
   const { thresholdRows, ...bulkOptions } = options;
   const bulk = bulkReader(bulkOptions);
-  return apiType === 'BULK' ? bulk : autoReader(bulk, thresholdRows);
+  if (apiType === 'BULK') return () => bulk;
+  if (apiType === 'AUTO') {
+    const auto = autoReader(bulk, thresholdRows);
+    return () => auto;
+  }
+  // REST: an object that may be too wide for a REST URL is decided when its stream starts, from
+  // the fields selected then; declared unsorted, as a Bulk read is. The others stay sorted.
+  const wide = restUnlessTooLong(bulk);
+  return (object, client) => (mayBeTooLongForRest(client, object) ? wide : restReader);
+}
+
+function restUnlessTooLong(bulk: QueryReader): ReaderChoice {
+  return {
+    sorted: false,
+    async choose(client, request) {
+      const tooLong = restTooLong(client, request.spec, request.includeDeleted);
+      if (!tooLong) return restReader;
+      request.logger.warn(`${tooLong}: reading it through Bulk API 2.0 instead of REST (api_type REST)`);
+      return bulk;
+    },
+  };
 }

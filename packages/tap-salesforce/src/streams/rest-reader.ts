@@ -8,6 +8,7 @@ import { errorMessage, FatalError, parseJsonLine } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
 import { PageReadError } from '../errors.js';
 import type { QueryReader, QueryRequest, RawRow } from './reader.js';
+import { queryPath } from './url-limit.js';
 
 interface QueryPage {
   totalSize: number;
@@ -18,7 +19,7 @@ interface QueryPage {
 
 export async function* restPages(client: SalesforceClient, request: QueryRequest): AsyncGenerator<RawRow[]> {
   const resource = request.includeDeleted ? 'queryAll' : 'query';
-  let path: string | undefined = `${resource}?q=${encodeURIComponent(request.soql)}`;
+  let path: string | undefined = queryPath(request.soql, request.includeDeleted);
   let pages = 0;
   while (path !== undefined) {
     request.signal.throwIfAborted();
