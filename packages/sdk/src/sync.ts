@@ -308,11 +308,12 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
 }
 
 /**
- * A stream's failure names the stream (the CLI prints only the message), unless the message does
- * already: taps often lead with their object's name.
+ * A stream's failure names the stream (the CLI prints only the message), unless the message leads
+ * with it already (taps often start with their object's name) or quotes it. A name found anywhere
+ * else (inside a URL, say) does not count.
  */
 function namedForStream(error: unknown, name: string): unknown {
-  if (error instanceof Error && !error.message.includes(name)) error.message = `stream "${name}": ${error.message}`;
+  if (error instanceof Error && !error.message.startsWith(name) && !error.message.includes(`"${name}"`)) error.message = `stream "${name}": ${error.message}`;
   return error;
 }
 
