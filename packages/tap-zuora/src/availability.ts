@@ -34,11 +34,15 @@ export async function refusedSelections(client: ZuoraClient, object: string, sel
 
 /**
  * The selection a CRUD export error names (`invalid field for query: Account.Region__c` on
- * Account → `Region__c`; `BillToContact.Id` → `BillToContact.Id`), as the query selected it.
+ * Account → `Region__c`; `BillToContact.Id` → `BillToContact.Id`; `Cannot use the BillRunId field
+ * in the select clause` → `BillRunId`). Zuora may write it in another case than the query did
+ * (`account.region__c`): callers compare without case.
  */
 export function selectionNamedInError(object: string, message: string): string | undefined {
+  const unusable = /cannot use the (\w+) field in the select clause/i.exec(message);
+  if (unusable) return unusable[1];
   const match = /invalid field for query: (?:(\w+)\.)?(\w+)/i.exec(message);
   if (!match) return undefined;
   const [, prefix, field] = match;
-  return prefix === undefined || prefix === object ? field : `${prefix}.${field}`;
+  return prefix === undefined || prefix.toLowerCase() === object.toLowerCase() ? field : `${prefix}.${field}`;
 }

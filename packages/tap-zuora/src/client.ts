@@ -9,9 +9,16 @@ import { candidateUrls, loadConfigSchema, wsdlVersion, type ZuoraConfig } from '
 import { classifyZuoraResponse, UnauthorizedError, ZuoraUnavailableError } from './errors.js';
 
 export interface ClientOptions {
-  /** Overrides of the SDK's retry policy (tests shorten the backoff). */
-  retry?: Partial<Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'deadlineMs'>>;
+  /** Overrides of the retry policy (tests shorten the backoff, or record the waits). */
+  retry?: Partial<Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'deadlineMs' | 'sleep' | 'random'>>;
 }
+
+/**
+ * Zuora's guidance for 429 and 5xx (followed by singer tap-zuora): 5 tries, backoff factor 30 s.
+ * The SDK's jittered waits then stay under 30, 60, 120 and 240 s: an outage of a few minutes is
+ * ridden out, well within the SDK's 10-minute deadline.
+ */
+export const ZUORA_RETRY = { baseDelayMs: 30_000, maxDelayMs: 240_000 } as const;
 
 export interface RequestOptions {
   idempotent?: boolean;
@@ -38,6 +45,8 @@ export class ZuoraClient {
   readonly #login: Login;
   #baseUrl = '';
   #token: { value: string; issuedAt: number } | undefined;
+  /** A data centre has answered the probe (connect): from then on, Zuora's patient retry policy. */
+  #connected = false;
   #renewal: Promise<void> | undefined;
 
   private constructor(config: ZuoraConfig, logger: Logger, options: ClientOptions) {
@@ -59,6 +68,7 @@ export class ZuoraClient {
       try {
         // The probe is a real call: a token alone does not prove the data centre (basic logins have none).
         await client.request('/v1/describe/Account', {}, { endpoint: 'probe' }, false);
+        client.#connected = true;
         if (candidates.length > 1) logger.info(`tenant found at ${url}`);
         return client;
       } catch (error) {
@@ -125,6 +135,9 @@ export class ZuoraClient {
 
   #send(url: string, init: RequestInit, options: RequestOptions): Promise<Response> {
     return requestWithRetry(url, init, {
+      // Until a data centre has answered, the SDK's short default backoff: a wrong or unreachable
+      // host fails in seconds, not in Zuora's minutes.
+      ...(this.#connected ? ZUORA_RETRY : {}),
       ...this.#options.retry,
       logger: this.#logger,
       redactor: this.#redactor,

@@ -49,13 +49,14 @@ export function parseObjectList(xml: string): string[] {
     .filter((name): name is string => name !== undefined && name !== '');
 }
 
-export function parseObject(xml: string): ZuoraObject {
+/** `requested`: the object asked for, named when the document is not one. */
+export function parseObject(xml: string, requested?: string): ZuoraObject {
   const fieldsXml = textOfRaw(xml, 'fields') ?? '';
   const relatedXml = textOfRaw(xml, 'related-objects') ?? '';
   // The object's own name and label precede its fields (related objects have names too).
   const head = xml.slice(0, Math.max(0, xml.indexOf('<fields')));
   const name = textOf(head, 'name');
-  if (!name) throw new Error('describe XML without an object name');
+  if (!name) throw new Error(`describe XML${requested ? ` of ${requested}` : ''} without an object name: ${xml.slice(0, 200)}`);
   const fields = elements(fieldsXml, 'field').map((inner): ZuoraField => {
     const contexts = elements(inner, 'context').map((c) => unescapeXml(c.trim()));
     return {
@@ -83,5 +84,5 @@ export async function describeList(client: ZuoraClient): Promise<string[]> {
 }
 
 export async function describeObject(client: ZuoraClient, name: string): Promise<ZuoraObject> {
-  return parseObject(await client.text(`/v1/describe/${encodeURIComponent(name)}`, { endpoint: 'describe.object' }));
+  return parseObject(await client.text(`/v1/describe/${encodeURIComponent(name)}`, { endpoint: 'describe.object' }), name);
 }

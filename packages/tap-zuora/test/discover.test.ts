@@ -67,4 +67,14 @@ t.test('a CRUD export error names the refused selection as the query wrote it: o
   t.equal(selectionNamedInError('Account', "invalid field for query: BillToContact.Id (no related object 'BillToContact' on Account)"), 'BillToContact.Id', 'not the bare Id: that would drop the key');
   t.equal(selectionNamedInError('Account', 'invalid field for query: Region__c'), 'Region__c');
   t.equal(selectionNamedInError('Account', 'noSuchDataSource: the data source does not exist'), undefined);
+  // Zuora's messages need not keep the query's case; the caller compares without it.
+  t.equal(selectionNamedInError('Account', 'invalid field for query: account.region__c'), 'region__c', 'the object prefix in lower case');
+  t.equal(selectionNamedInError('Invoice', 'Cannot use the BillRunId field in the select clause'), 'BillRunId');
+});
+
+t.test('a describe answer that is no object document is an error naming the object asked for', async (t) => {
+  const zuora = await startTenant(t, { scale: 0.01 });
+  zuora.server.inject({ route: /^\/v1\/describe\/Invoice$/, times: 1, action: { type: 'status', status: 200, body: '<html><body>Down for maintenance</body></html>', headers: { 'content-type': 'text/html' } } });
+  const error = await discoverCatalog(configFor(zuora, 'oauth', { streams_to_discover: ['Invoice'] })).catch((e: Error) => e);
+  t.match(String(error), /describe XML of Invoice without an object name: <html><body>Down for maintenance/);
 });

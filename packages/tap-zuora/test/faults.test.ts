@@ -3,6 +3,7 @@
  * stop with state from which a rerun completes.
  */
 import { runTap, selectStreams } from '@singer-io-ts/sdk/testing';
+import type { FaultAction } from '@singer-io-ts/simulators';
 import t, { type Test } from 'tap';
 import type { ApiType } from '../src/config.js';
 import { configFor, discoverCatalog, fastTap, ids, simIds, simRows, startTenant, syncStreams } from './helpers/zuora.js';
@@ -52,6 +53,16 @@ t.test('basic (header) credentials read the same data', async (t) => {
   t.equal(zuora.server.calls('oauth.token'), 0, 'no OAuth token asked for');
 });
 
+t.test('a tenant that turned header credentials off: a clear error without the secret; OAuth reads on', async (t) => {
+  const zuora = await startTenant(t, { scale: 0.01, scenario: { basicAuth: false } });
+  const basic = configFor(zuora, 'basic');
+  const error = await discoverCatalog(basic).catch((e: Error) => e);
+  t.match(String(error), /Zuora refused the username\/password login at http:\/\/127\.0\.0\.1:\d+ \(HTTP 401\)/);
+  t.notMatch(String(error), basic.password!);
+  const run = await syncStreams(configFor(zuora), ['Product']);
+  t.same(ids(run.records('Product')), simIds(zuora, 'Product'));
+});
+
 t.test('429 rate limits and 5xx bursts are retried with backoff; the data is complete', async (t) => {
   const zuora = await startTenant(t, { scenario: { rateLimit: 8, rateLimitWindowMs: 300 } });
   zuora.server.inject({ route: 'aqua.status', times: 2, action: { type: 'status', status: 503, body: 'Service Unavailable' } });
@@ -72,24 +83,26 @@ t.test('concurrency 429s (Retry-After) on job submits are waited out', async (t)
   t.ok(zuora.server.requests.filter((r) => r.route === 'aqua.submit' && r.status === 429).length >= 2, 'two concurrency 429s');
 });
 
-t.test('transient AQuA error codes with HTTP 200 (90008, 90010) are retried', async (t) => {
-  const zuora = await startTenant(t);
-  const config = configFor(zuora);
-  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
-  zuora.server.inject({ route: 'aqua.submit', times: 1, action: { type: 'error', code: '90008' } });
-  zuora.server.inject({ route: 'aqua.status', times: 1, action: { type: 'error', code: '90010' } });
-  const run = await runTap(fastTap(), { config, catalog });
-  t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
-  t.ok(run.logLines.some((line) => /AQuA error 90008: Database connection error; retrying/.test(line)), 'the submit code is logged');
-  t.ok(run.logLines.some((line) => /AQuA error 90010: Internal error; retrying/.test(line)), 'the status code is logged');
-});
+for (const [submitCode, statusCode] of [['90008', '90010'], ['90006', '90007']] as const) {
+  t.test(`transient AQuA error codes with HTTP 200 (${submitCode} on submit, ${statusCode} on status) are retried`, async (t) => {
+    const zuora = await startTenant(t);
+    const config = configFor(zuora);
+    const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+    zuora.server.inject({ route: 'aqua.submit', times: 1, action: { type: 'error', code: submitCode } });
+    zuora.server.inject({ route: 'aqua.status', times: 1, action: { type: 'error', code: statusCode } });
+    const run = await runTap(fastTap(), { config, catalog });
+    t.same(ids(run.records('Account')), simIds(zuora, 'Account'));
+    t.ok(run.logLines.some((line) => line.includes(`AQuA error ${submitCode}: `) && line.includes('; retrying')), 'the submit code is logged');
+    t.ok(run.logLines.some((line) => line.includes(`AQuA error ${statusCode}: `) && line.includes('; retrying')), 'the status code is logged');
+  });
+}
 
 t.test('an AQuA error code that is no transient fault stops the run naming it', async (t) => {
   const zuora = await startTenant(t);
   const config = configFor(zuora);
   const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
   zuora.server.inject({ route: 'aqua.submit', times: Infinity, action: { type: 'error', code: '90009' } });
-  await t.rejects(runTap(fastTap(), { config, catalog }), /AQuA error 90009: Not authorized to use the AQuA API/);
+  await t.rejects(runTap(fastTap(), { config, catalog }), /Account.*AQuA error 90009: Not authorized to use the AQuA API/, 'the error names the stream');
 });
 
 // CRUD exports cannot be cancelled: one that hangs would hold a concurrency slot of the tenant for hours, so REST is tested with failing jobs only.
@@ -116,7 +129,7 @@ for (const apiType of API_TYPES) {
     const config = configFor(zuora, 'oauth', { api_type: apiType });
     const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Invoice'] }), ['Invoice']);
     const first = await runTap(fastTap(), { config, catalog });
-    t.ok(first.logLines.some((line) => /row has \d+ columns, the header \d+; exporting the window again from/.test(line)), 'the cut is detected');
+    t.ok(first.logLines.some((line) => /file \S+, CSV row \d+: row has \d+ columns, the header \d+; exporting the window again from/.test(line)), 'the cut is detected, naming the file and row');
     t.ok(first.summary.stoppedEarly, 'ends in a clean stop once no job gives a whole file');
     zuora.scenario.truncateFiles = false;
     const rerun = await runTap(fastTap(), { config, catalog, state: first.finalState });
@@ -150,6 +163,19 @@ for (const apiType of API_TYPES) {
     t.same(ids(run.records('Account')), simIds(zuora, 'Account', apiType === 'AQUA'));
     t.ok(run.logLines.some((line) => /HTTP 404; exporting the window again/.test(line)), 'the expiry is logged');
     t.equal(zuora.submittedJobs().length - jobsBefore, 2, 'one more job');
+  });
+}
+
+for (const apiType of API_TYPES) {
+  t.test(`${apiType}: a file whose body ends early without an error (cut at 64 KiB): the cut is caught and the window exported again`, async (t) => {
+    const zuora = await startTenant(t, { scale: 0.5, scenario: { jobPolls: 0 } });
+    const config = configFor(zuora, 'oauth', { api_type: apiType });
+    const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['InvoiceItem'] }), ['InvoiceItem']);
+    zuora.server.inject({ route: FILE_ROUTE[apiType], times: 1, action: { type: 'truncate' } });
+    const run = await runTap(fastTap(), { config, catalog });
+    t.ok(zuora.server.requests.some((r) => r.fault === 'truncate'), 'a file was cut');
+    t.ok(run.logLines.some((line) => /exporting the window again/.test(line)), 'the cut is caught');
+    t.same(ids(run.records('InvoiceItem')), simIds(zuora, 'InvoiceItem', apiType === 'AQUA'));
   });
 }
 
@@ -208,20 +234,60 @@ t.test('a field refused by the job itself is found, dropped with the reason, and
   t.ok(run.records('Account').every((r) => typeof r.Name === 'string' && 'Segment__c' in r), 'the other fields are read');
 });
 
-// CRUD exports name a refused selection in their error: the stream drops that column, own field or joined id, and reads on.
-for (const [refused, property] of [['Account.Segment__c', 'Segment__c'], ['BillToContact.Id', 'BillToContactId']] as const) {
-  t.test(`REST: an export refusing ${refused} drops ${property} with the reason and reads on`, async (t) => {
+// CRUD exports name a refused selection in their error, in any case: the stream drops that column, own field or joined id, and reads on.
+const REFUSALS = [
+  ['invalid field for query: Account.Segment__c', 'Segment__c'],
+  ['invalid field for query: account.segment__c', 'Segment__c'],
+  ['Cannot use the Segment__c field in the select clause', 'Segment__c'],
+  ['invalid field for query: BillToContact.Id', 'BillToContactId'],
+] as const;
+for (const [message, property] of REFUSALS) {
+  t.test(`REST: an export refused with "${message}" drops ${property} with the reason and reads on`, async (t) => {
     const zuora = await startTenant(t);
     const config = configFor(zuora, 'oauth', { api_type: 'REST' });
     const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
-    zuora.server.inject({ route: 'export.create', times: 1, action: { type: 'error', code: 'INVALID_VALUE', message: `invalid field for query: ${refused}` } });
+    zuora.server.inject({ route: 'export.create', times: 1, action: { type: 'error', code: 'INVALID_VALUE', message } });
     const run = await runTap(fastTap(), { config, catalog });
     t.same(ids(run.records('Account')), simIds(zuora, 'Account', false));
-    t.ok(run.logLines.some((line) => line.includes(`stream "Account": field ${property} left out: refused by the export: invalid field for query: ${refused}`)), 'with the reason');
+    t.ok(run.logLines.some((line) => line.includes(`stream "Account": field ${property} left out: refused by the export: ${message}`)), 'with the reason');
     t.notOk(run.records('Account').some((r) => property in r), `${property} is left out`);
     t.ok(run.records('Account').every((r) => typeof r.Id === 'string' && typeof r.Name === 'string'), 'the other fields are read');
   });
 }
+
+/** A CRUD export file of Account rows (Id, UpdatedDate), in the given order, whose last row is cut short. */
+function cutFile(rows: Array<Record<string, unknown>>): FaultAction {
+  const lines = rows.map((row) => `${String(row.Id)},${new Date(row.UpdatedDate as number).toISOString()}`);
+  const body = ['Account.Id,Account.UpdatedDate', ...lines, 'cut-short'].join('\n') + '\n';
+  return { type: 'status', status: 200, body, headers: { 'content-type': 'text/csv' } };
+}
+
+t.test('REST: a window whose file keeps being cut stops the run after 3 restarts, even when each file has its rows in another order', async (t) => {
+  const zuora = await startTenant(t, { scenario: { jobPolls: 0 } });
+  const config = configFor(zuora, 'oauth', { api_type: 'REST' });
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+  // CRUD exports are unsorted: a different last row is no progress, the window starts over each time.
+  const rows = simRows(zuora, 'Account', false);
+  for (let i = 0; i < 8; i++) zuora.server.inject({ route: 'files.get', times: 1, action: cutFile(i % 2 === 0 ? rows : [...rows].reverse()) });
+  const exports = zuora.server.calls('export.create');
+  const run = await runTap(fastTap(), { config, catalog });
+  t.match(run.summary.stoppedEarly, /^Account: file \S+, CSV row \d+: row has 1 columns, the header 2; the window could not be read after 4 new jobs/);
+  t.equal(run.logLines.filter((line) => /exporting the window again from/.test(line)).length, 3, 'three restarts');
+  t.equal(zuora.server.calls('export.create') - exports, 4, 'four exports, none after the stop');
+});
+
+t.test('REST: a refusal after part of a window was read reads the window again from its start (unsorted rows)', async (t) => {
+  const zuora = await startTenant(t, { scenario: { jobPolls: 0 } });
+  const config = configFor(zuora, 'oauth', { api_type: 'REST' });
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Account'] }), ['Account']);
+  // The first file gives the latest row only, then is cut; the export that would read it again refuses a field.
+  const latest = simRows(zuora, 'Account', false).reduce((a, b) => ((a.UpdatedDate as number) >= (b.UpdatedDate as number) ? a : b));
+  zuora.server.inject({ route: 'files.get', times: 1, action: cutFile([latest]) });
+  zuora.server.inject({ route: 'export.create', after: 1, times: 1, action: { type: 'error', code: 'INVALID_VALUE', message: 'invalid field for query: Account.Segment__c' } });
+  const run = await runTap(fastTap(), { config, catalog });
+  t.ok(run.logLines.some((line) => line.includes('stream "Account": field Segment__c left out')), 'the refusal was met');
+  t.same(ids(run.records('Account')), simIds(zuora, 'Account', false), 'every row, those older than the one read before the refusal included');
+});
 
 t.test('objects without deleted-row export (90017) are read without them', async (t) => {
   const zuora = await startTenant(t, { scenario: { noDeletedSupport: ['Account'] } });

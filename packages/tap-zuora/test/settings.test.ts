@@ -1,7 +1,7 @@
-/** Settings that shape the jobs: deleted_records, partner_id, start_date; and how job status is polled. */
+/** Settings that shape the jobs: deleted_records, partner_id, start_date; how job status is polled and failing calls retried. */
 import { memoryLogger } from '@singer-io-ts/sdk';
 import t from 'tap';
-import { ZuoraClient } from '../src/client.js';
+import { ZuoraClient, type ClientOptions } from '../src/client.js';
 import type { ApiType } from '../src/config.js';
 import { runAquaJob } from '../src/jobs.js';
 import { configFor, ids, simIds, simRows, startTenant, syncStreams } from './helpers/zuora.js';
@@ -58,4 +58,21 @@ t.test('job status polls back off: the wait doubles up to its ceiling', async (t
   t.equal(result.recordCount, simIds(zuora, 'Product', false).length, 'the job completed');
   t.equal(zuora.server.calls('aqua.status'), 6, 'the sixth poll saw it done');
   t.same(waits, [2, 4, 8, 10, 10], 'a wait before each further poll, doubling from 2 to the 10 ms ceiling');
+});
+
+t.test('calls Zuora keeps failing are retried on its guidance: 5 tries, backoff factor 30 s; options override it', async (t) => {
+  const zuora = await startTenant(t, { scale: 0.01 });
+  const failing = async (retry: ClientOptions['retry']): Promise<{ error: unknown; waits: number[] }> => {
+    const waits: number[] = [];
+    // The SDK's full jitter draws from [0, ceiling): 0.5 waits half of each ceiling.
+    const client = await ZuoraClient.connect(configFor(zuora), memoryLogger('tap-zuora'), { retry: { ...retry, random: () => 0.5, sleep: async (ms) => void waits.push(ms) } });
+    zuora.server.inject({ route: 'describe.object', times: 5, action: { type: 'error', code: '503' } });
+    const error = await client.text('/v1/describe/Product', { endpoint: 'describe.object' }).catch((e: unknown) => e);
+    return { error, waits };
+  };
+  const guidance = await failing({});
+  t.match(String(guidance.error), /Zuora kept failing the describe\.object call GET \/v1\/describe\/Product: Gave up after 5 attempts/);
+  t.same(guidance.waits, [15_000, 30_000, 60_000, 120_000], 'ceilings of 30, 60, 120 and 240 s');
+  const fast = await failing({ baseDelayMs: 8, maxDelayMs: 20 });
+  t.same(fast.waits, [4, 8, 10, 10], 'the tests\' short backoff replaces it');
 });

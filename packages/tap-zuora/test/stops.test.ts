@@ -70,6 +70,22 @@ for (const apiType of API_TYPES) {
   });
 }
 
+t.test('AQUA: an outage of describe while a refused job is explained is a clean stop too; the rerun completes', async (t) => {
+  const zuora = await startTenant(t);
+  const config = configFor(zuora);
+  const catalog = selectStreams(await discoverCatalog({ ...config, streams_to_discover: ['Contact'] }), ['Contact']);
+  // The job refuses the query (90005); describing Contact again, to find out why, keeps failing.
+  zuora.server.inject({ route: 'aqua.submit', times: 1, action: { type: 'error', code: '90005' } });
+  zuora.server.inject({ route: /^\/v1\/describe\/Contact$/, after: 1, times: Infinity, action: { type: 'error', code: '503' } });
+  const stopped = await runTap(fastTap(), { config, catalog });
+  t.match(stopped.summary.stoppedEarly, /^Contact: Zuora kept failing the describe\.object call GET \/v1\/describe\/Contact: Gave up after 5 attempts .*HTTP 503/, 'a clean stop naming the object, the call and the cause');
+  t.ok(stopped.messages.at(-1)?.type === 'STATE', 'a STATE is the last message');
+  zuora.server.faults.clear();
+  const rerun = await runTap(fastTap(), { config, catalog, state: stopped.finalState });
+  t.notOk(rerun.summary.stoppedEarly);
+  t.same(ids(rerun.records('Contact')), simIds(zuora, 'Contact'));
+});
+
 t.test('AQUA: a read that stops cancels the jobs it started ahead (they would otherwise keep running)', async (t) => {
   const zuora = await startTenant(t, { scenario: { maxWindowDays: 90 } });
   const config = configFor(zuora, 'oauth', { state_message_frequency: 1 });

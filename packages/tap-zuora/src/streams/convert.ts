@@ -3,7 +3,7 @@
  * object's own prefix is dropped and related ones are joined (`Account.Id` → `AccountId`), as
  * singer tap-zuora does. Empty cells are nulls.
  */
-import { exactNumber, type TapRecord } from '@singer-io-ts/sdk';
+import { exactNumber, type Logger, type TapRecord } from '@singer-io-ts/sdk';
 import { DELETED_AT, type Column } from './schema.js';
 
 export class TruncatedFileError extends Error {}
@@ -33,15 +33,46 @@ export function utcDateTime(text: string): string {
   return new Date(ms).toISOString();
 }
 
-function convert(type: string, text: string): unknown {
-  switch (type) {
+/** Called with an integer field's property and text when that text has a fraction. */
+export type FractionHandler = (property: string, text: string) => void;
+
+/** Warns once per field of a read, naming the object, the field and the first such value. */
+export function fractionWarner(object: string, logger: Logger): FractionHandler {
+  const warned = new Set<string>();
+  return (property, text) => {
+    if (warned.has(property)) return;
+    warned.add(property);
+    logger.warn(`${object}: field ${property} (integer) holds ${text}: its integer part is kept, here and in the field's further fractional values`);
+  };
+}
+
+const DECIMAL_TEXT = /^(-?\d+)\.(\d+)$/;
+
+/**
+ * An integer field's value, every digit kept (exactNumber). Should one hold a fraction (a
+ * quantity of 2.5 units), the schema stays integer, which a typed target holds to: the integer
+ * part is emitted, as tap-marketo does with Marketo's. Text that is no number stays text.
+ */
+function integerValue(text: string, property: string, onFraction: FractionHandler): unknown {
+  const decimal = DECIMAL_TEXT.exec(text);
+  if (decimal) {
+    if (/[1-9]/.test(decimal[2] as string)) onFraction(property, text);
+    return exactNumber(decimal[1] as string);
+  }
+  const n = exactNumber(text);
+  if (typeof n !== 'number' || Number.isInteger(n)) return n;
+  if (!Number.isFinite(n)) return text;
+  onFraction(property, text);
+  return Math.trunc(n);
+}
+
+function convert(slot: { property: string; type: string }, text: string, onFraction: FractionHandler): unknown {
+  switch (slot.type) {
     case 'boolean':
       return text.toLowerCase() === 'true' || text === '1';
-    // exactNumber: an amount or count no double holds is emitted with every digit it had.
-    case 'integer': {
-      const n = exactNumber(text);
-      return typeof n === 'number' ? (Number.isInteger(n) ? n : text) : /^-?\d+$/.test(text) ? n : text;
-    }
+    case 'integer':
+      return integerValue(text, slot.property, onFraction);
+    // exactNumber: an amount no double holds is emitted with every digit it had.
     case 'decimal': {
       const n = exactNumber(text);
       return typeof n === 'number' && Number.isNaN(n) ? text : n;
@@ -57,7 +88,7 @@ function convert(type: string, text: string): unknown {
 }
 
 /** `deleted`: the deleted-flag column, and the property whose value dates a deletion (the replication key). */
-export function rowReader(object: string, header: string[], columns: Column[], deleted: { column: string; datedBy: string | undefined } | undefined, wanted: ReadonlySet<string>): RowReader {
+export function rowReader(object: string, header: string[], columns: Column[], deleted: { column: string; datedBy: string | undefined } | undefined, wanted: ReadonlySet<string>, onFraction: FractionHandler): RowReader {
   const byProperty = new Map(columns.map((c) => [c.property, c]));
   const slots: Array<{ index: number; property: string; type: string }> = [];
   let deletedIndex = -1;
@@ -79,7 +110,7 @@ export function rowReader(object: string, header: string[], columns: Column[], d
       const record: TapRecord = {};
       for (const slot of slots) {
         const text = row[slot.index] as string;
-        record[slot.property] = text === '' ? null : convert(slot.type, text);
+        record[slot.property] = text === '' ? null : convert(slot, text, onFraction);
       }
       if (deletedIndex >= 0) {
         const flag = (row[deletedIndex] ?? '').toLowerCase();

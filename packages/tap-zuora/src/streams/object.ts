@@ -8,9 +8,9 @@ import { aquaAccepts, refusedSelections, selectionNamedInError } from '../availa
 import type { ZuoraClient } from '../client.js';
 import { apiType, wantDeleted, wsdlVersion, type ZuoraConfig } from '../config.js';
 import { describeObject, type ZuoraObject } from '../describe.js';
-import { AquaError, CrudError, FileGoneError } from '../errors.js';
+import { AquaError, CrudError, FileGoneError, ZuoraUnavailableError } from '../errors.js';
 import type { JobSlots } from '../job-slots.js';
-import { readObject, type ReaderOptions } from './reader.js';
+import { outageStop, readObject, sortedRows, type ReaderOptions } from './reader.js';
 import { DELETED_AT, planObject, type Column, type ObjectPlan } from './schema.js';
 
 export interface StreamDeps {
@@ -33,8 +33,9 @@ type Refusal = { unavailable: string } | { rejected: Record<string, string> } | 
 async function explainRefusal(client: ZuoraClient, config: ZuoraConfig, object: ZuoraObject, columns: Column[], error: unknown): Promise<Refusal> {
   if (error instanceof CrudError) {
     if (/noSuchDataSource/i.test(error.detail)) return { unavailable: error.detail };
-    const selection = selectionNamedInError(object.name, error.detail);
-    const column = columns.find((c) => c.select === selection);
+    // Zuora does not keep the case of the query in its messages.
+    const selection = selectionNamedInError(object.name, error.detail)?.toLowerCase();
+    const column = columns.find((c) => c.select.toLowerCase() === selection);
     return column ? { rejected: { [column.property]: `refused by the export: ${error.detail}` } } : undefined;
   }
   if (!(error instanceof AquaError) || error.code !== '90005') return undefined;
@@ -67,21 +68,34 @@ export async function checkAvailability(client: ZuoraClient, object: ZuoraObject
 const MAX_REFUSALS = 5;
 
 async function* records(object: ZuoraObject, initial: ObjectPlan, deps: StreamDeps, context: StreamContext<ZuoraConfig>, unavailable: string | undefined): AsyncGenerator<TapRecord> {
-  const { config, logger } = context;
   if (unavailable) {
-    logger.warn(`stream "${object.name}": skipped, ${unavailable}`);
+    context.logger.warn(`stream "${object.name}": skipped, ${unavailable}`);
     return;
   }
+  try {
+    yield* narrowingReads(object, initial, deps, context);
+  } catch (error) {
+    // An outage, in a job's calls or in the describe and probes that explain a refusal, loses nothing.
+    if (error instanceof ZuoraUnavailableError) throw outageStop(object.name, error);
+    throw error;
+  }
+}
+
+/** Reads the object, leaving out what a job refuses (deleted rows, fields) and reading on. */
+async function* narrowingReads(object: ZuoraObject, initial: ObjectPlan, deps: StreamDeps, context: StreamContext<ZuoraConfig>): AsyncGenerator<TapRecord> {
+  const { config, logger } = context;
   let plan = initial;
   let deleted = apiType(config) === 'AQUA' && wantDeleted(config);
   let rejected: Record<string, string> = {};
   let startingValue = context.startingValue;
   for (let refusals = 0; ; refusals++) {
     const key = plan.replicationKey;
+    // After a refusal the read restarts from the last row only when the rows before it are all in.
+    const sorted = sortedRows(config, key);
     const columns = plan.columns.filter((c) => context.selectedProperties.has(c.property) || c.property === 'Id' || c.property === key);
     try {
       for await (const record of readObject({ client: deps.client, config, logger, plan, columns, wanted: context.selectedProperties, deleted, startingValue, bookmark: context.bookmark, saveBookmark: (values) => context.saveBookmark(values), signal: context.signal, options: deps.reader, slots: deps.slots })) {
-        if (key && record[key] != null) startingValue = record[key];
+        if (sorted && key && record[key] != null) startingValue = record[key];
         yield record;
       }
       return;
@@ -118,8 +132,7 @@ export function objectStream(object: ZuoraObject, availability: Availability, de
     schema: plan.schema,
     // A full-table export is the whole object: ACTIVATE_VERSION lets the target drop what is gone.
     ...(key ? { replicationKey: key, validReplicationKeys: [key] } : { replicationMethod: 'FULL_TABLE' as const, activateVersion: true }),
-    // AQuA files come ordered by the query's `order by`; CRUD exports make no such promise.
-    isSorted: apiType(config) === 'AQUA' && key !== undefined,
+    isSorted: sortedRows(config, key),
     selectedByDefault: availability.unavailable === undefined,
     metadata: {
       label: object.label,

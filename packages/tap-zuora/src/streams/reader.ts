@@ -13,7 +13,7 @@ import { apiType, jobTimeoutMs, maxConcurrentJobs, partnerId, type ZuoraConfig }
 import { FileGoneError, ZuoraUnavailableError } from '../errors.js';
 import type { JobSlots } from '../job-slots.js';
 import { fileRows, JobFailedError, runAquaJob, runExportJob, type JobResult, type PollOptions } from '../jobs.js';
-import { rowReader, TruncatedFileError } from './convert.js';
+import { fractionWarner, rowReader, TruncatedFileError } from './convert.js';
 import type { Column, ObjectPlan } from './schema.js';
 
 export interface ReaderOptions {
@@ -30,6 +30,17 @@ export const DEFAULT_READER_OPTIONS: ReaderOptions = { pollIntervalMs: { initial
 
 /** A stop with nothing lost: the SDK emits the state, exits 0, and the next run resumes. */
 export class ResumableStop extends ResumableStopError {}
+
+/** An outage that outlasted the retries: what was emitted stays, the next run goes on from there. */
+export function outageStop(object: string, error: ZuoraUnavailableError): ResumableStop {
+  return new ResumableStop(`${object}: ${error.message}; stopping, the next run resumes from the state`, { cause: error });
+}
+
+/**
+ * AQuA files come in the query's `order by`; CRUD exports make no such promise. Only sorted rows
+ * say that everything before the last one emitted is in.
+ */
+export const sortedRows = (config: ZuoraConfig, key: string | undefined): boolean => apiType(config) === 'AQUA' && key !== undefined;
 
 export interface Window {
   /** Inclusive lower bound (ms), undefined: the object's whole past. */
@@ -99,6 +110,7 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
   const { client, config, logger, plan, options } = request;
   const aqua = apiType(config) === 'AQUA';
   const key = plan.replicationKey;
+  const sorted = sortedRows(config, key);
   // Aborted when the read ends early: jobs started ahead stop being polled, and are cancelled.
   const abandon = new AbortController();
   const poll: PollOptions = { pollIntervalMs: options.pollIntervalMs, timeoutMs: jobTimeoutMs(config), signal: AbortSignal.any([request.signal, abandon.signal]) };
@@ -106,6 +118,7 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
   const start = key ? later(parseStart(request.startingValue), parseStart(request.bookmark.zuora_done_until)) : undefined;
   let lastValue: unknown;
   let failures = 0;
+  const onFraction = fractionWarner(plan.object, logger);
 
   const queryOf = (window: Window): string => zoql(plan, request.columns, window, aqua);
   const submit = (window: Window): Promise<JobResult> => {
@@ -131,20 +144,30 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
     let rows = 0;
     for (const fileId of result.fileIds) {
       let reader: ReturnType<typeof rowReader> | undefined;
-      for await (const row of fileRows(client, result.fileKind, fileId, request.signal)) {
-        if (!reader) {
-          reader = rowReader(plan.object, row, plan.columns, request.deleted ? { column: 'Deleted', datedBy: key } : undefined, request.wanted);
-          continue;
+      // CSV rows of the file, the header included (CsvParseError counts the same way).
+      let line = 0;
+      try {
+        for await (const row of fileRows(client, result.fileKind, fileId, request.signal)) {
+          line += 1;
+          if (!reader) {
+            reader = rowReader(plan.object, row, plan.columns, request.deleted ? { column: 'Deleted', datedBy: key } : undefined, request.wanted, onFraction);
+            continue;
+          }
+          const record = reader.read(row);
+          rows += 1;
+          const value = key ? record[key] : undefined;
+          if (skipBefore !== undefined && value != null && compareReplicationValues(value, skipBefore) < 0) continue;
+          if (value != null) lastValue = value;
+          yield record;
         }
-        const record = reader.read(row);
-        rows += 1;
-        const value = key ? record[key] : undefined;
-        if (skipBefore !== undefined && value != null && compareReplicationValues(value, skipBefore) < 0) continue;
-        if (value != null) lastValue = value;
-        yield record;
+      } catch (error) {
+        // A stop message is all an operator gets: it names the file and the row that were cut.
+        if (error instanceof TruncatedFileError) throw new TruncatedFileError(`file ${fileId}, CSV row ${line}: ${error.message}`, { cause: error });
+        if (error instanceof CsvParseError) throw new TruncatedFileError(`file ${fileId}: ${error.message}`, { cause: error });
+        throw error;
       }
     }
-    if (result.recordCount !== undefined && rows < result.recordCount) throw new TruncatedFileError(`the files held ${rows} of the ${result.recordCount} rows the job reported`);
+    if (result.recordCount !== undefined && rows < result.recordCount) throw new TruncatedFileError(`the files ${result.fileIds.join(', ')} held ${rows} of the ${result.recordCount} rows the job reported`);
   }
 
   const queue: Slot[] = [];
@@ -160,9 +183,6 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
   }
   if (queue.length === 0) queue.push({ window: { from: start, to: undefined } });
 
-  /** An outage that outlasted the retries: what was emitted stays, the next run goes on from there. */
-  const outageStop = (error: ZuoraUnavailableError): ResumableStop => new ResumableStop(`${plan.object}: ${error.message}; stopping, the next run resumes from the state`, { cause: error });
-
   let restarts = 0;
   const ahead = maxConcurrentJobs(config);
   try {
@@ -173,7 +193,6 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
       try {
         result = await started(slot);
       } catch (error) {
-        if (error instanceof ZuoraUnavailableError) throw outageStop(error);
         if (!(error instanceof JobFailedError)) throw error;
         failures += 1;
         const { from, to } = slot.window;
@@ -199,12 +218,12 @@ export async function* readObject(request: ReadRequest): AsyncGenerator<TapRecor
           yield record;
         }
       } catch (error) {
-        if (error instanceof ZuoraUnavailableError) throw outageStop(error);
         if (!restartable(error)) throw error;
-        restarts = emitted > 0 && lastValue !== before ? 0 : restarts + 1;
+        // A new last row is progress only when the rows are sorted; unsorted ones are all read again.
+        restarts = sorted && emitted > 0 && lastValue !== before ? 0 : restarts + 1;
         if (restarts > options.maxRestarts) throw new ResumableStop(`${plan.object}: ${errorMessage(error)}; the window could not be read after ${restarts} new jobs, the next run resumes from the state`);
         // Sorted rows: whatever came before the last value emitted is in; unsorted: all again.
-        const from = aqua && key && lastValue !== undefined ? Math.max(slot.window.from ?? -Infinity, parseStart(lastValue) ?? -Infinity) : slot.window.from;
+        const from = sorted && lastValue !== undefined ? Math.max(slot.window.from ?? -Infinity, parseStart(lastValue) ?? -Infinity) : slot.window.from;
         logger.warn(`${plan.object}: ${errorMessage(error)}; exporting the window again from ${from === undefined ? 'the start' : secondIso(from)}`);
         queue.splice(0, 1, { window: { from: Number.isFinite(from) ? from : undefined, to: slot.window.to } });
         continue;
