@@ -5,11 +5,11 @@
  * from create without being created, one that fails, a file gone (404) or cut short are all
  * tried again here; a full queue is waited out; the daily export quota stops the run cleanly.
  */
-import { FatalError, HttpError, QuotaExhaustedError, RetriableError, errorMessage, isTransientNetworkError, sleepFor, type Logger } from '@singer-io-ts/sdk';
+import { FatalError, HttpError, QuotaExhaustedError, ResumableStopError, RetriableError, errorMessage, isTransientNetworkError, sleepFor, type Logger } from '@singer-io-ts/sdk';
 import type { MarketoClient } from './client.js';
 import type { PollSettings } from './config.js';
 import { ExportAlreadyEnqueuedError, ExportQueueFullError } from './errors.js';
-import { ExportBudget } from './export-budget.js';
+import { ExportBudget, type ListedFile } from './export-budget.js';
 
 export type ExportType = 'leads' | 'activities' | 'program/members';
 
@@ -74,7 +74,7 @@ export class BulkExtract {
     this.#budget = new ExportBudget(options.maxDailyBytes);
   }
 
-  /** Whether a file of this type was seen in this run (the export budget can estimate the next job). */
+  /** Whether a file of this type is known, listed or seen (the export budget can estimate the next job). */
   knowsSize(type: ExportType): boolean {
     return this.#budget.knowsSize(type);
   }
@@ -237,13 +237,15 @@ export class BulkExtract {
     if (Number.isFinite(at)) this.serverNow = Math.max(this.serverNow ?? at, at);
   }
 
-  /** The server's day's finished files (US Central, where Marketo's day turns) are listed once a day, then counted as they complete. */
+  /** The finished files (days in US Central, where Marketo's day turns) are listed once a day, then counted as they complete. */
   async #checkExportBudget(type: ExportType, today: string, signal?: AbortSignal): Promise<void> {
     if (this.#budget.needsListing(today)) {
-      const files: Array<{ exportId: string; fileSize: number }> = [];
+      const files: ListedFile[] = [];
       for (const listed of ['leads', 'activities', 'program/members'] as const) {
         const body = await this.#client.get<ExportJob>(this.#url(listed, '.json'), { status: 'Completed' }, { endpoint: `bulk/${listed}/list`, ...(signal ? { signal } : {}) });
-        for (const job of body.result ?? []) if (job.finishedAt && centralDay(Date.parse(job.finishedAt)) === today) files.push({ exportId: job.exportId, fileSize: Number(job.fileSize ?? 0) });
+        for (const job of body.result ?? []) {
+          if (job.finishedAt) files.push({ exportId: job.exportId, type: listed, fileSize: Number(job.fileSize ?? 0), day: centralDay(Date.parse(job.finishedAt)) });
+        }
       }
       this.#budget.setListing(today, files);
     }
@@ -272,8 +274,8 @@ export interface ExportedUnit {
 
 /**
  * Runs units one after another in order, keeping up to JOBS_AHEAD jobs enqueued so that Marketo
- * processes the next while this one's file is read; until a file of the stream's type has been
- * seen, one job at a time, since the export budget has no size to expect of a second one. `next`
+ * processes the next while this one's file is read; until a file of the stream's type is known
+ * (listed or read), one job at a time, since the export budget has no size to expect of a second one. `next`
  * is asked for the next unit once the previous one is created (so it can use `bulk.serverNow`);
  * each unit's rows must be read to the end before the next unit is given. Jobs not read (a stop,
  * an error) are cancelled, except the one being waited for, which `onHead` names so that a
@@ -329,7 +331,14 @@ export async function* runExports(
       }
       waiting = undefined;
       pending.shift();
-      await fill();
+      // A stop refusing the next job leaves this file, paid for in today's export bytes, to be read first.
+      const stop = await fill().then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof ResumableStopError) return error;
+          throw error;
+        },
+      );
       let rows = bulk.rows(started, completed, options.signal);
       let job = completed;
       const first = await rows.next().catch(async (error: unknown) => {
@@ -345,6 +354,7 @@ export async function* runExports(
         return rows.next();
       });
       yield { unit: head.unit, job: { ...job, createdAt: job.createdAt ?? started.job.createdAt }, rows: prepend(first, rows) };
+      if (stop) throw stop;
     }
   } finally {
     // A job left behind holds one of the subscription's queue places and may count against the

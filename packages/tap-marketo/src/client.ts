@@ -19,6 +19,7 @@ import {
 } from '@singer-io-ts/sdk';
 import { bulkBase, callLimits, identityBase, loadConfigSchema, maxDailyCalls, requestTimeoutMs, restBase, type MarketoConfig } from './config.js';
 import { classifyMarketoResponse, TokenExpiredError, type Envelope } from './errors.js';
+import { idleLimited } from './idle-body.js';
 
 export interface ClientOptions {
   /** Overrides of the SDK's retry policy (tests shorten the backoff). */
@@ -109,14 +110,14 @@ export class MarketoClient {
 
   /**
    * The rows of a CSV file, as the consumer pulls them. The call holds a concurrency slot until
-   * the body is read or abandoned. Transport failures mid-body surface as the body's errors.
+   * the body is read or abandoned. Transport failures and silences mid-body surface as the body's errors.
    */
   async *csv(url: string, options: CallOptions = {}): AsyncGenerator<string[]> {
     const release = await this.#acquire(options.signal);
     try {
       const response = await this.#send(url, { method: 'GET', headers: { accept: 'text/csv' } }, options);
       if (!response.body) return;
-      yield* csvRows(response.body);
+      yield* csvRows(idleLimited(response.body, this.#timeoutMs, `GET ${url}`));
     } finally {
       release();
     }
@@ -167,7 +168,7 @@ export class MarketoClient {
       } catch (error) {
         if (!(error instanceof TokenExpiredError) || reauth >= MAX_REAUTH) throw error;
         this.#logger.info(`${error.message}: asking the identity service for a new token`);
-        await this.#renew(generation);
+        await this.#renew(generation, options.signal);
       }
     }
   }
@@ -178,22 +179,23 @@ export class MarketoClient {
     if (this.#callsSinceUsage >= USAGE_REFRESH_CALLS) await this.refreshUsage();
   }
 
-  /** Requests that failed with the same token share one renewal. */
-  async #renew(generation: number): Promise<void> {
+  /** Requests that failed with the same token share one renewal (and the first one's signal: the run's). */
+  async #renew(generation: number, signal: AbortSignal | undefined): Promise<void> {
     if (this.#generation !== generation) return;
-    this.#renewal ??= this.#login().finally(() => (this.#renewal = undefined));
+    this.#renewal ??= this.#login(signal).finally(() => (this.#renewal = undefined));
     await this.#renewal;
   }
 
-  async #login(): Promise<void> {
+  /** A stop (SIGTERM) ends the wait for a token to expire, which may last a minute. */
+  async #login(signal?: AbortSignal): Promise<void> {
     const previous = this.#token;
     for (let attempt = 0; ; attempt++) {
-      const token = await this.#requestToken();
+      const token = await this.#requestToken(signal);
       const expiresIn = Number(token.expires_in ?? 3600);
       // A 601/602 answered with the very token that failed: it is about to expire; wait it out once.
       if (token.access_token === previous && expiresIn <= TOKEN_MARGIN_S + 60 && attempt === 0) {
         this.#logger.info(`the identity service returned the same token, ${expiresIn} s from expiry: waiting for it to expire`);
-        await sleepFor((expiresIn + 1) * 1000);
+        await sleepFor((expiresIn + 1) * 1000, signal);
         continue;
       }
       this.#token = token.access_token!;
@@ -203,7 +205,7 @@ export class MarketoClient {
     }
   }
 
-  async #requestToken(): Promise<TokenResponse> {
+  async #requestToken(signal: AbortSignal | undefined): Promise<TokenResponse> {
     const url = `${identityBase(this.#config)}/oauth/token`;
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.#config.client_id ?? '', client_secret: this.#config.client_secret ?? '' });
     let response: Response;
@@ -211,9 +213,10 @@ export class MarketoClient {
       response = await requestWithRetry(
         url,
         { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } },
-        { ...this.#options.retry, timeoutMs: this.#timeoutMs, logger: this.#logger, redactor: this.#redactor, idempotent: true, endpoint: 'identity', classify: (r) => (r.status === 401 || r.status === 400 ? new FatalError(`HTTP ${r.status}`) : undefined) },
+        { ...this.#options.retry, timeoutMs: this.#timeoutMs, logger: this.#logger, redactor: this.#redactor, idempotent: true, endpoint: 'identity', ...(signal ? { signal } : {}), classify: (r) => (r.status === 401 || r.status === 400 ? new FatalError(`HTTP ${r.status}`) : undefined) },
       );
     } catch (error) {
+      if (signal?.aborted) throw error;
       throw new FatalError(`Marketo authentication at ${url} failed: ${this.#redactor.redactText(errorMessage(error))}${/HTTP 40[01]/.test(errorMessage(error)) ? ' (check client_id and client_secret)' : ''}`, { cause: error });
     }
     const body = (await response.json()) as TokenResponse;

@@ -62,7 +62,9 @@ export function maxDailyCalls(config: MarketoConfig): number {
 }
 
 export function maxDailyExportBytes(config: MarketoConfig): number {
-  return (config.max_daily_export_mb ?? 400) * 1_048_576;
+  const mb: unknown = config.max_daily_export_mb ?? 400;
+  if (!(typeof mb === 'number' && mb > 0)) throw new ConfigError(`max_daily_export_mb must be a number of MB above 0, got ${JSON.stringify(mb)}`);
+  return mb * 1_048_576;
 }
 
 export interface PollSettings {

@@ -20,6 +20,16 @@ export class ExportAlreadyEnqueuedError extends FatalError {}
 /** 1035: the subscription cannot filter lead exports on updatedAt (no "Corona"). */
 export class CoronaUnavailableError extends FatalError {}
 
+/** Any other refusal, with its code: what a code means can depend on the call (1003 is any invalid value). */
+export class MarketoRequestError extends FatalError {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface MarketoApiError {
   code: string;
   message: string;
@@ -69,7 +79,7 @@ export function envelopeError(body: Envelope, where: string, options: ClassifyOp
       return new CoronaUnavailableError(detail);
     default:
       if (TRANSIENT.has(first.code)) return new RetriableError(detail);
-      return new FatalError(detail);
+      return new MarketoRequestError(detail, first.code);
   }
 }
 

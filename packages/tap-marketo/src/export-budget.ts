@@ -14,7 +14,17 @@ import type { ExportType } from './bulk.js';
  */
 const GROWTH_MARGIN = 1.5;
 
-const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(2);
+/** Small budgets (tests, cautious settings) would all read "0.05 MB": below 1 MB, KB. */
+const size = (bytes: number): string => (bytes < 1_048_576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1_048_576).toFixed(2)} MB`);
+
+/** A completed export file as the job lists report it. */
+export interface ListedFile {
+  exportId: string;
+  type: ExportType;
+  fileSize: number;
+  /** The US Central day it finished. */
+  day: string;
+}
 
 export class ExportBudget {
   readonly #maxBytes: number;
@@ -34,18 +44,24 @@ export class ExportBudget {
     return this.#day !== day;
   }
 
-  /** Today's finished files of every client, as the job lists report them. */
-  setListing(day: string, files: Array<{ exportId: string; fileSize: number }>): void {
+  /**
+   * The finished files of every client that the job lists still hold (7 days): today's are
+   * counted, and all of them tell how large a job of their type can be, so that the first job of
+   * a type in a run is estimated too (a rerun on the same day would otherwise start one blind).
+   */
+  setListing(day: string, files: ListedFile[]): void {
     this.#day = day;
     this.#counted.clear();
     this.#exported = 0;
     for (const file of files) {
+      this.#largest.set(file.type, Math.max(this.#largest.get(file.type) ?? 0, file.fileSize));
+      if (file.day !== day) continue;
       this.#counted.add(file.exportId);
       this.#exported += file.fileSize;
     }
   }
 
-  /** Whether a file of this type was seen, so that the next job of the type can be estimated. */
+  /** Whether a file of this type is known (listed or seen), so that the next job of the type can be estimated. */
   knowsSize(type: ExportType): boolean {
     return this.#largest.has(type);
   }
@@ -81,7 +97,7 @@ export class ExportBudget {
     for (const other of this.#underWay.values()) ahead += this.#expected(other);
     if (this.#exported < this.#maxBytes && this.#exported + ahead <= this.#maxBytes) return;
     throw new QuotaExhaustedError(
-      `Marketo exports today reached ${mb(this.#exported)} MB, and the jobs under way and the next ${type} export may add ${mb(ahead)} MB: more than the ${mb(this.#maxBytes)} MB allowed (max_daily_export_mb)`,
+      `Marketo exports today reached ${size(this.#exported)}, and the jobs under way and the next ${type} export may add ${size(ahead)}: more than the ${size(this.#maxBytes)} allowed (max_daily_export_mb)`,
     );
   }
 }

@@ -98,4 +98,8 @@ t.test('--test, bad credentials, bad config: clear errors, no secrets', async (t
   const catalogRun = await runCli(['--config', writeJson(dir, 'nostart.json', noStart)]);
   t.equal(catalogRun.code, 1);
   t.match(catalogRun.stderr, /start_date is required to extract leads/);
+  // A corrupt state names the stream, the bookmark's field and the file to correct.
+  const corrupt = await runCli(['--config', writeJson(dir, 'ok.json', configFor(mk)), '--state', writeJson(dir, 'corrupt.json', { bookmarks: { leads: { window_start: 'garbage' } } })]);
+  t.equal(corrupt.code, 1);
+  t.match(corrupt.stderr, /leads: the bookmark's window_start "garbage" in the state is not a date; correct it, or remove it to resume from the bookmark's updatedAt or start_date/);
 });

@@ -4,10 +4,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import t, { type Test } from 'tap';
-import type { MarketoScenario, MarketoSimulator } from '@singer-io-ts/simulators';
+import { createSimulation, type MarketoScenario, type MarketoSimulator, type Simulation } from '@singer-io-ts/simulators';
+import { ResumableStopError, memoryLogger } from '@singer-io-ts/sdk';
 import type { TapRun } from '@singer-io-ts/sdk/testing';
 import { diffRecords, expectedRecords, keyOf } from './helpers/compare.js';
-import { ALL_STREAMS, configFor, startInstance, syncStreams } from './helpers/marketo.js';
+import { ALL_STREAMS, configFor, simRows, startInstance, syncStreams } from './helpers/marketo.js';
+import { MarketoClient } from '../src/client.js';
+import { tokenPages } from '../src/streams/paging.js';
 import type { MarketoConfig } from '../src/index.js';
 import { centralDay } from '../src/bulk.js';
 
@@ -22,8 +25,13 @@ function checkStreams(t: Test, mk: MarketoSimulator, streams: string[], records:
   }
 }
 
-async function instance(t: Test, scenario: Partial<MarketoScenario> = {}): Promise<MarketoSimulator> {
-  return startInstance(t, { scale: 0.01, scenario });
+async function instance(t: Test, scenario: Partial<MarketoScenario> = {}, simulation?: Simulation): Promise<MarketoSimulator> {
+  return startInstance(t, { scale: 0.01, scenario, ...(simulation ? { simulation } : {}) });
+}
+
+/** An instance at the first instant of the company's history: no programs, campaigns, emails or pages yet. */
+function newInstanceSimulation(): Simulation {
+  return createSimulation({ scale: 0.01, asOf: createSimulation({ scale: 0.01 }).company.start });
 }
 
 /** A sync that must end with the simulator's data despite the fault, and the log lines that show the fault was met. */
@@ -204,7 +212,7 @@ t.test('a lost answer to an enqueue: Marketo says "already queued" (or processin
 });
 
 t.test('fault switches of the simulator: each sync ends with the same data', async (t) => {
-  const cases: Array<{ name: string; scenario: Partial<MarketoScenario>; streams: string[]; met: (mk: MarketoSimulator, run: TapRun) => [boolean, string] }> = [
+  const cases: Array<{ name: string; scenario: Partial<MarketoScenario>; simulation?: () => Simulation; streams: string[]; met: (mk: MarketoSimulator, run: TapRun) => [boolean, string] }> = [
     {
       name: 'deleted-lead pages without `result` (emptyActivityPageEvery, a narrow activityScanWindow)',
       scenario: { emptyActivityPageEvery: 2, activityScanWindow: 100 },
@@ -224,6 +232,17 @@ t.test('fault switches of the simulator: each sync ends with the same data', asy
       met: (mk) => [mk.server.calls('bulk.create') >= 24, `${mk.server.calls('bulk.create')} exports created`],
     },
     {
+      name: 'an instance with no assets yet: the Asset API answers `result: []` with its warning (noAssetsResult)',
+      scenario: { noAssetsResult: 'empty' },
+      simulation: newInstanceSimulation,
+      streams: ['programs', 'campaigns', 'emails', 'landing_pages', 'program_members'],
+      met: (mk) => {
+        const routes = ['programs', 'smartCampaigns', 'emails', 'landingPages'];
+        const empty = ['programs', 'campaigns', 'emails', 'landing_pages'].every((table) => simRows(mk, table).length === 0);
+        return [empty && routes.every((route) => mk.server.calls(route) >= 1), `no assets; ${routes.map((route) => `${route} ${mk.server.calls(route)}`).join(', ')} calls answered with the empty end`];
+      },
+    },
+    {
       name: 'one export job in the queue at a time (maxQueuedJobs)',
       // A slower cadence keeps a job queued while the next is enqueued, however loaded the machine.
       scenario: { maxQueuedJobs: 1, bulkStatusCadenceMs: 100 },
@@ -231,9 +250,9 @@ t.test('fault switches of the simulator: each sync ends with the same data', asy
       met: (_mk, run) => [logged(run, /export queue is full/) >= 1, 'the queue was found full'],
     },
   ];
-  for (const { name, scenario, streams, met } of cases) {
+  for (const { name, scenario, simulation, streams, met } of cases) {
     await t.test(name, async (t) => {
-      const mk = await instance(t, scenario);
+      const mk = await instance(t, scenario, simulation?.());
       const run = await syncDespite(t, mk, streams, name);
       const [ok, what] = met(mk, run);
       t.ok(ok, `the switch was met: ${what}`);
@@ -331,4 +350,71 @@ t.test('a stop while a file is read cancels the jobs enqueued behind it', async 
   await exports.return(undefined);
   const statuses = mk.jobs.all().map((job) => job.status).sort();
   t.same(statuses, ['Cancelled', 'Cancelled', 'Completed'], 'the unread jobs cancelled, none left holding a queue place');
+});
+
+t.test('max_daily_export_mb: a stopped run reads every file it paid for; a later run the same day estimates its first job too', async (t) => {
+  const mk = await instance(t);
+  const first = await syncStreams(configFor(mk, { max_daily_export_mb: 0.05 }), ['activities']);
+  t.match(first.summary.stoppedEarly, /reached [\d.]+ KB, .* may add [\d.]+ KB: more than the 51\.2 KB allowed \(max_daily_export_mb\)/);
+  // Counted in the day's export bytes, so read now: a run stopped before reading it would leave
+  // it to a rerun that the same budget stops before it, until midnight.
+  const completed = mk.jobs.all().filter((job) => job.status === 'Completed');
+  const inFiles = completed.reduce((sum, job) => sum + job.pass!.numberOfRecords, 0);
+  t.ok(completed.length >= 2, `${completed.length} exports completed`);
+  t.equal(first.records('activities').length, inFiles, 'the rows of every completed file emitted before the stop');
+  const bookmark = (first.finalState as { bookmarks: Record<string, Row> }).bookmarks.activities!;
+  t.equal(bookmark.export_id, undefined, 'no completed export left to the next run');
+
+  // Another run today, from another start (a new connection, a reset state), with 1 KB left: the
+  // day's job lists tell how large an activities file is, so it starts none.
+  const ceiling = mk.jobs.exportedToday() + 1024;
+  const since = new Date(mk.simulation.clock.now() - 25 * DAY).toISOString();
+  const second = await syncStreams(configFor(mk, { max_daily_export_mb: ceiling / 1_048_576, start_date: since }), ['activities']);
+  t.match(second.summary.stoppedEarly, /max_daily_export_mb/);
+  t.ok(mk.jobs.exportedToday() <= ceiling, `${mk.jobs.exportedToday()} bytes exported today, ceiling ${ceiling}`);
+  t.equal(mk.jobs.all().filter((job) => job.status === 'Completed').length, completed.length, 'no export started');
+
+  const bad = await syncStreams(configFor(mk, { max_daily_export_mb: 'lots' as never }), ['activities']).catch((error: unknown) => error);
+  t.match(String(bad), /max_daily_export_mb must be a number of MB above 0, got "lots"/);
+});
+
+t.test('a stop ends the wait for a nearly expired token at once', async (t) => {
+  // Every token lives 60 s: the identity service hands back the live one, within the 62 s that are waited out.
+  const mk = await instance(t, { tokenLifetimeMs: 60_000 });
+  const logger = memoryLogger();
+  const client = await MarketoClient.connect(configFor(mk), logger);
+  mk.server.inject({ route: 'activities.types', action: { type: 'error', code: '602' } });
+  const issued = mk.tokens.issued;
+  const stop = new AbortController();
+  let settled = false;
+  const call = client.get(`${client.restUrl}/v1/activities/types.json`, {}, { signal: stop.signal }).then(
+    () => 'answered',
+    (error: unknown) => error,
+  );
+  void call.finally(() => (settled = true));
+  const waiting = () => logger.lines.some((line) => /returned the same token, \d+ s from expiry: waiting for it to expire/.test(line));
+  while (!waiting() && !settled) await sleep(10);
+  t.ok(waiting(), 'the renewal waits for the token to expire');
+  stop.abort(new ResumableStopError('stopped: SIGTERM'));
+  t.type(await call, ResumableStopError, 'the call ends with the stop');
+  // Had the wait gone on, the token would have expired and been replaced by now.
+  await client.get(`${client.restUrl}/v1/activities/types.json`);
+  t.equal(mk.tokens.issued, issued, 'ended before the token expired: the next call still uses it');
+});
+
+t.test('lists.json: a page token that expired mid-read (1003) starts the read over, giving each list once', async (t) => {
+  const mk = await instance(t, { positionTokenTtlMs: 60_000 });
+  const logger = memoryLogger();
+  const client = await MarketoClient.connect(configFor(mk), logger);
+  // The instance has fewer lists than one 300-row page: pages of 10 make the token matter.
+  const ids: number[] = [];
+  for await (const item of tokenPages(client, 'lists.json', new AbortController().signal, { logger, batchSize: 10 })) {
+    ids.push(Number(item.id));
+    // The consumer is held up past the token's life after the first page.
+    if (ids.length === 10) mk.advanceTime(120_000);
+  }
+  const expected = simRows(mk, 'lists').map((row) => Number(row.id));
+  t.ok(expected.length > 20, `${expected.length} lists`);
+  t.same([...ids].sort((a, b) => a - b), [...expected].sort((a, b) => a - b), 'every list, none twice');
+  t.equal(logger.lines.filter((line) => /lists\.json: the page token was refused \(.*Marketo error 1003.*\); reading again from the start, skipping the 10 items already read/.test(line)).length, 1);
 });

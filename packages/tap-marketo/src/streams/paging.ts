@@ -1,5 +1,7 @@
 /** The two ways Marketo pages REST lists, one page fetched each time the consumer needs more. */
+import type { Logger } from '@singer-io-ts/sdk';
 import type { MarketoClient } from '../client.js';
+import { MarketoRequestError } from '../errors.js';
 
 type Item = Record<string, unknown>;
 
@@ -18,17 +20,35 @@ export async function* assetPages(client: MarketoClient, path: string, signal: A
   }
 }
 
+/** Reads of a list started over after its page token expired, before the read fails. */
+const MAX_TOKEN_RESTARTS = 3;
+
 /**
- * Lead-database lists (`lists.json`): `batchSize` (at most 300) and a
- * `nextPageToken` that is absent on the last page.
+ * Lead-database lists (`lists.json`): `batchSize` (at most 300) and a `nextPageToken` that is
+ * absent on the last page. The token marks a position and expires (about an hour): a read that
+ * outlives it (Marketo answers 1003, "invalid value") starts over, skipping the ids already given.
  */
-export async function* tokenPages(client: MarketoClient, path: string, signal: AbortSignal): AsyncGenerator<Item> {
-  let token: string | undefined;
-  do {
-    const body = await client.get<Item>(`${client.restUrl}/v1/${path}`, { batchSize: 300, nextPageToken: token }, { signal });
-    yield* body.result ?? [];
-    token = body.nextPageToken;
-  } while (token);
+export async function* tokenPages(client: MarketoClient, path: string, signal: AbortSignal, options: { logger: Logger; batchSize?: number }): AsyncGenerator<Item> {
+  const given = new Set<unknown>();
+  for (let restart = 0; ; restart++) {
+    let token: string | undefined;
+    try {
+      do {
+        const body = await client.get<Item>(`${client.restUrl}/v1/${path}`, { batchSize: options.batchSize ?? 300, nextPageToken: token }, { signal });
+        for (const item of body.result ?? []) {
+          if (given.has(item.id)) continue;
+          given.add(item.id);
+          yield item;
+        }
+        token = body.nextPageToken;
+      } while (token);
+      return;
+    } catch (error) {
+      const expired = token !== undefined && error instanceof MarketoRequestError && error.code === '1003';
+      if (!expired || restart >= MAX_TOKEN_RESTARTS) throw error;
+      options.logger.warn(`${path}: the page token was refused (${error.message}); reading again from the start, skipping the ${given.size} items already read`);
+    }
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
  * is where the next run (or the rerun after a stop) starts.
  */
 import { createHash } from 'node:crypto';
-import type { Logger, StreamContext } from '@singer-io-ts/sdk';
+import { ConfigError, FatalError, type Logger, type StreamContext } from '@singer-io-ts/sdk';
 import { runExports, type BulkExtract, type DateWindow, type ExportBody, type ExportType, type ExportUnit, type FileRow, type StartExport } from '../bulk.js';
 import type { MarketoConfig } from '../config.js';
 
@@ -28,13 +28,17 @@ export interface WindowedExport {
 }
 
 /** Where this run starts: the bookmark's window, else the SDK's starting value (bookmark or start_date). */
-export function resumeFrom(context: Pick<StreamContext<MarketoConfig>, 'bookmark' | 'replicationKey' | 'startingValue'>, fallback: string): number {
+export function resumeFrom(context: Pick<StreamContext<MarketoConfig>, 'stream' | 'bookmark' | 'replicationKey' | 'startingValue'>, fallback: string): number {
   const { bookmark } = context;
   const own = bookmark.replication_key === undefined || bookmark.replication_key === context.replicationKey;
-  const from = own && typeof bookmark.window_start === 'string' ? bookmark.window_start : typeof context.startingValue === 'string' ? context.startingValue : fallback;
+  const fromState = own && typeof bookmark.window_start === 'string';
+  const from = fromState ? (bookmark.window_start as string) : typeof context.startingValue === 'string' ? context.startingValue : fallback;
   const ms = Date.parse(from);
-  if (!Number.isFinite(ms)) throw new Error(`cannot read the start date ${JSON.stringify(from)}`);
-  return Math.floor(ms / 1000) * 1000;
+  if (Number.isFinite(ms)) return Math.floor(ms / 1000) * 1000;
+  // Which file to correct: the state (a bookmark) or the config (start_date).
+  if (fromState) throw new FatalError(`${context.stream}: the bookmark's window_start ${JSON.stringify(from)} in the state is not a date; correct it, or remove it to resume from the bookmark's ${context.replicationKey ?? 'replication key'} or start_date`);
+  if (bookmark.replication_key === context.replicationKey && bookmark.replication_key_value === from) throw new FatalError(`${context.stream}: the bookmark's replication_key_value ${JSON.stringify(from)} in the state is not a date`);
+  throw new ConfigError(`${context.stream}: start_date ${JSON.stringify(from)} is not a date`);
 }
 
 /** What a job exported, so that a later run reuses only a job that asked for the same thing. */
