@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, readPackageVersion } from '@singer-io-ts/sdk';
 import { loadConfig, type BizopsConfig } from './config.js';
-import { resetDemo, runDemo } from './demo.js';
+import { demoSchemas, resetDemo, runDemo } from './demo.js';
 import { connectionUrl, embeddedConnection, isInitialised, runningPort, stopEmbedded } from './embedded.js';
 import { analyticsSchema, lastLines, runMetrics, showCampaigns } from './metrics-cli.js';
 import { formatCampaignMetrics } from './metrics-table.js';
@@ -18,19 +18,21 @@ export const USAGE = `Usage: bizops <command> [options]
 
 Commands:
   demo [--scale X] [--reset]   Simulated Salesforce, Zuora and Marketo → warehouse → metrics (what \`npm start\` runs).
-                               Each run moves the simulated date on one day and extracts incrementally.
+                               Each run moves the simulated date on one day and extracts incrementally;
+                               --reset starts over: drops the demo's schemas, forgets its state and date.
   run [pipeline...]            Run the configured pipelines (${SOURCES.map((s) => s.name).join(', ')}): tap | target-postgres,
                                state kept in <data_dir>/state, logs in <data_dir>/logs/<run>; then bizops-metrics build.
   report [--out FILE]          Write a self-contained HTML report (default <data_dir>/report.html).
   metrics <show|check|build> ...  Run bizops-metrics against the warehouse (e.g. metrics show --by channel).
-  db url|start|stop|status     The embedded Postgres: its connection URL for a BI tool; keep it running
-                               (start) until \`db stop\`; otherwise it runs only while a command runs.
+  db url|start|stop|status     The embedded Postgres: its connection URL for a BI tool (url and start keep it
+                               running until \`db stop\`); otherwise it runs only while a command runs.
 
 Options:
   --config FILE    bizops.yml or .json (default: BIZOPS_CONFIG, else ./bizops.yml, ./bizops.yaml, ./bizops.json)
   --no-metrics     run/demo: skip bizops-metrics build
   --sequential     run/demo: one pipeline after the other (default: all at once)
   --model MODEL    demo: attribution model of the printed table (default first_touch)
+  --drop-schemas   demo --reset on a configured warehouse: drop the demo's schemas there too
   --version, --help
 `;
 
@@ -54,6 +56,7 @@ const OPTIONS = {
   sequential: { type: 'boolean' },
   scale: { type: 'string' },
   reset: { type: 'boolean' },
+  'drop-schemas': { type: 'boolean' },
   out: { type: 'string' },
   model: { type: 'string' },
   version: { type: 'boolean' },
@@ -103,11 +106,15 @@ export async function cli(argv: string[], io: CliIo = defaultIo()): Promise<numb
       case 'demo': {
         const scale = values.scale === undefined ? undefined : Number(values.scale);
         if (scale !== undefined && !(scale > 0)) throw new ConfigError(`--scale ${values.scale}: must be a positive number`);
-        if (values.reset) {
-          resetDemo(config);
-          log(`demo reset: state and simulated date in ${config.dataDir} forgotten`);
+        if (values['drop-schemas'] && !values.reset) throw new ConfigError('--drop-schemas goes with --reset');
+        // In a warehouse of one's own the demo's schema names may be taken by real data: dropping them is asked for, not assumed.
+        if (values.reset && config.warehouse && !values['drop-schemas']) {
+          throw new ConfigError(
+            `demo --reset drops the demo's schemas (${demoSchemas(config).join(', ')}), and the warehouse is configured (${config.file ?? 'environment'}), not embedded: ` +
+              'add --drop-schemas to drop them there, or give the demo schemas of its own (pipelines.<name>.schema, metrics.target_schema)',
+          );
         }
-        return await demoCommand(config, scale, { metrics: !values['no-metrics'], sequential: values.sequential === true }, values.model ?? 'first_touch', io, log);
+        return await demoCommand(config, scale, { metrics: !values['no-metrics'], sequential: values.sequential === true, reset: values.reset === true }, values.model ?? 'first_touch', io, log);
       }
       case 'report':
         return await reportCommand(config, values.out, io, log);
@@ -174,13 +181,14 @@ async function runCommand(config: BizopsConfig, names: string[], { metrics, sequ
   });
 }
 
-async function demoCommand(config: BizopsConfig, scale: number | undefined, { metrics, sequential }: RunFlags, model: string, io: CliIo, log: (m: string) => void): Promise<number> {
+async function demoCommand(config: BizopsConfig, scale: number | undefined, { metrics, sequential, reset }: RunFlags & { reset: boolean }, model: string, io: CliIo, log: (m: string) => void): Promise<number> {
   return withWarehouse(config, io, log, async (warehouse) => {
+    if (reset) log(`demo reset: schemas ${(await resetDemo(config, warehouse)).join(', ')} dropped; state and simulated date in ${config.dataDir} forgotten`);
     const result = await runDemo({ config, warehouse, env: io.env, scale, buildMetrics: metrics, sequential, out: io.out, log });
     if (!result.ok) return 1;
     if (metrics) io.out(formatCampaignMetrics(await showCampaigns(result.config, warehouse, model), model));
-    // The embedded server stops with this command, so `db url` alone would find nothing running.
-    const bi = warehouse.kind === 'embedded' ? '`bizops db start` keeps the database running for a BI tool and prints its URL' : `a BI tool connects to ${warehouse.description}`;
+    // The embedded server stops with this command: say how to have it running for a BI tool.
+    const bi = warehouse.kind === 'embedded' ? '`bizops db url` starts the database for a BI tool and prints its URL (`bizops db stop` stops it)' : `a BI tool connects to ${warehouse.description}`;
     log(`warehouse: ${warehouse.description}; \`bizops report\` writes the HTML report; ${bi}`);
     return 0;
   });
@@ -197,11 +205,26 @@ async function reportCommand(config: BizopsConfig, out: string | undefined, io: 
   });
 }
 
+/** bizops's own `--config FILE` / `--config=FILE` out of the arguments `metrics` passes through. */
+function takeConfigOption(args: string[]): { file: string | undefined; rest: string[] } {
+  let file: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg.startsWith('--config=')) file = arg.slice('--config='.length);
+    else if (arg === '--config') file = args[++i];
+    else {
+      rest.push(arg);
+      continue;
+    }
+    if (!file || file.startsWith('-')) throw new ConfigError('--config needs a file: --config bizops.yml');
+  }
+  return { file, rest };
+}
+
 async function metricsCommand(args: string[], io: CliIo, log: (m: string) => void): Promise<number> {
-  const at = args.indexOf('--config');
-  const configFile = at >= 0 ? args[at + 1] : undefined;
-  const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
-  const config = loadConfig({ file: configFile, cwd: io.cwd, env: io.env });
+  const { file, rest } = takeConfigOption(args);
+  const config = loadConfig({ file, cwd: io.cwd, env: io.env });
   return withWarehouse(config, io, log, async (warehouse) => {
     const run = await runMetrics(rest, config, warehouse);
     if (run.stdout) io.out(run.stdout);
@@ -219,12 +242,12 @@ async function dbCommand(config: BizopsConfig, action: string | undefined, io: C
     return 0;
   }
   const dir = config.embedded.dataDir;
+  // Not released: the server keeps running for BI tools and later commands.
+  const startForGood = async () => connectionUrl((await openWarehouse(config, io.env, log)).clientConfig as Parameters<typeof connectionUrl>[0]);
   switch (action) {
     case 'start': {
       prepareDataDir(config);
-      const warehouse = await openWarehouse(config, io.env, log);
-      // Not released: `db start` keeps it running for BI tools and later commands.
-      io.out(connectionUrl(warehouse.clientConfig as Parameters<typeof connectionUrl>[0]));
+      io.out(await startForGood());
       log('the embedded Postgres keeps running until `bizops db stop`');
       return 0;
     }
@@ -242,11 +265,9 @@ async function dbCommand(config: BizopsConfig, action: string | undefined, io: C
         io.out(port === undefined ? `stopped (${dir})` : `running on 127.0.0.1:${port} (${dir})`);
         return 0;
       }
-      if (port === undefined) {
-        io.err('bizops: the embedded Postgres is not running: `bizops db start` starts it (until `bizops db stop`) and prints this URL');
-        return 1;
-      }
-      io.out(connectionUrl(embeddedConnection(dir, port)));
+      // A BI tool needs the server up, not only its address: a stopped one is started, as `db start` does.
+      io.out(port === undefined ? await startForGood() : connectionUrl(embeddedConnection(dir, port)));
+      if (port === undefined) log('the embedded Postgres was stopped: started it; it keeps running until `bizops db stop`');
       return 0;
     }
     default:

@@ -4,12 +4,14 @@
  * The simulated present is kept in the data directory and moves one day per run, so a second
  * run finds new and changed records and moves the state on: it is incremental, like production.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '@singer-io-ts/sdk';
 import { startSimulators } from '@singer-io-ts/simulators';
 import { resolveBin } from './bins.js';
 import type { BizopsConfig, PipelineSettings } from './config.js';
+import { readJsonFile } from './json-file.js';
+import { analyticsSchema } from './metrics-cli.js';
 import { runAll, type RunResult } from './run.js';
 import type { SourceDefinition } from './sources.js';
 import type { Warehouse } from './warehouse.js';
@@ -50,15 +52,37 @@ export function demoClockFile(config: BizopsConfig): string {
   return path.join(config.dataDir, 'demo.json');
 }
 
+const RESTART = 'run `bizops demo --reset` to start the demo over';
+
 export function readDemoClock(config: BizopsConfig): DemoClock | undefined {
   const file = demoClockFile(config);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoClock) : undefined;
+  if (!existsSync(file)) return undefined;
+  const clock = readJsonFile(file, "the demo's clock", RESTART) as Partial<DemoClock> | null;
+  if (typeof clock?.scale !== 'number' || Number.isNaN(Date.parse(String(clock.asOf)))) throw new Error(`the demo's clock ${file} holds no scale and simulated date; ${RESTART}`);
+  return clock as DemoClock;
 }
 
-/** Forgets the demo: its clock and the pipelines' state (the warehouse tables are replaced by the next full run). */
-export function resetDemo(config: BizopsConfig): void {
+/** The schemas the demo fills: each pipeline's and the metrics'. */
+export function demoSchemas(config: BizopsConfig): string[] {
+  return [...new Set([...config.pipelines.map((p) => p.schema), analyticsSchema(config)])];
+}
+
+/**
+ * Forgets the demo: its schemas, its clock and the pipelines' state. The schemas go too because
+ * the target upserts: the rows of the company made before (another scale, or days the clock goes
+ * back over) would stay beside the new ones and count in the metrics.
+ */
+export async function resetDemo(config: BizopsConfig, warehouse: Warehouse): Promise<string[]> {
+  const schemas = demoSchemas(config);
+  const client = await warehouse.connect();
+  try {
+    for (const schema of schemas) await client.query(`drop schema if exists "${schema.replace(/"/g, '""')}" cascade`);
+  } finally {
+    await client.end();
+  }
   rmSync(demoClockFile(config), { force: true });
   rmSync(path.join(config.dataDir, 'state'), { recursive: true, force: true });
+  return schemas;
 }
 
 /** Environment variables that would point a tap at a real system instead of the simulator. */

@@ -15,6 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { readJsonFile } from './json-file.js';
 
 export const EMBEDDED_DATABASE = 'bizops';
 const DEFAULT_PORT = 54329;
@@ -62,9 +63,18 @@ export async function ensureEmbedded(dataDir: string, options: { port?: number |
   if (running !== undefined) {
     return { ...connection(credentials, running), dataDir, startedHere: false, release: async () => undefined };
   }
-  const port = await choosePort(options.port ?? credentials.lastPort ?? DEFAULT_PORT, options.port !== undefined);
-  log(`starting the embedded Postgres (${dataDir}) on 127.0.0.1:${port}`);
-  await pgCtl(dataDir, ['start', '-w', '-t', '120', '-D', dataDir, '-l', path.join(dataDir, LOG_FILE), '-o', `-p ${port}`]);
+  let port: number;
+  try {
+    port = await startOnFreePort(options.port ?? credentials.lastPort ?? DEFAULT_PORT, options.port !== undefined, async (candidate) => {
+      log(`starting the embedded Postgres (${dataDir}) on 127.0.0.1:${candidate}`);
+      await pgCtl(dataDir, ['start', '-w', '-t', '120', '-D', dataDir, '-l', path.join(dataDir, LOG_FILE), '-o', `-p ${candidate}`]);
+    });
+  } catch (err) {
+    // Another bizops command started this same cluster in the meantime: use it, and leave it to that command.
+    const theirs = await runningPort(dataDir);
+    if (theirs === undefined) throw err;
+    return { ...connection(credentials, theirs), dataDir, startedHere: false, release: async () => undefined };
+  }
   if (credentials.lastPort !== port) await writeCredentials(dataDir, { ...credentials, lastPort: port });
   const server: EmbeddedServer = {
     ...connection(credentials, port),
@@ -102,7 +112,11 @@ function connection(credentials: Credentials, port: number): EmbeddedConnection 
 }
 
 function readCredentials(dataDir: string): Credentials {
-  return JSON.parse(readFileSync(path.join(dataDir, CREDENTIALS_FILE), 'utf8')) as Credentials;
+  const file = path.join(dataDir, CREDENTIALS_FILE);
+  const wayOut = `restore it (the server's password is in it), or move the cluster ${dataDir} away to start over with an empty one`;
+  const credentials = readJsonFile(file, 'the embedded Postgres credentials file', wayOut) as Partial<Credentials> | null;
+  if (typeof credentials?.user !== 'string' || typeof credentials.password !== 'string') throw new Error(`the embedded Postgres credentials file ${file} holds no user and password; ${wayOut}`);
+  return credentials as Credentials;
 }
 
 async function writeCredentials(dataDir: string, credentials: Credentials): Promise<void> {
@@ -149,6 +163,24 @@ async function createDatabase(server: EmbeddedConnection): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Runs `start` on `preferred` if it is free, else on a free port; the port it started on. The
+ * probe and the start are not one step: another program (two bizops projects starting at once
+ * both pick the default port) can take the port in between, so a start that failed on a port
+ * found taken afterwards is tried once more on a free one, unless the port was required.
+ */
+export async function startOnFreePort(preferred: number, required: boolean, start: (port: number) => Promise<void>): Promise<number> {
+  let port = await choosePort(preferred, required);
+  try {
+    await start(port);
+  } catch (err) {
+    if (required || (await portFree(port))) throw err;
+    port = await freePort();
+    await start(port);
+  }
+  return port;
 }
 
 async function choosePort(preferred: number, required: boolean): Promise<number> {

@@ -86,11 +86,16 @@ export async function runPipeline(spec: PipelineSpec, states: StateStore, logDir
       badStateLine !== undefined ? `target-postgres printed a line that is not JSON on stdout: ${badStateLine}` : '',
     ].filter(Boolean);
     if (failures.length) outcome.error = failures.join('; ');
+    else if (lastState === undefined) outcome.ok = true;
     else {
-      outcome.ok = true;
-      if (lastState !== undefined) {
+      // Both processes ran: a state that cannot be kept fails the pipeline with their real exits, and
+      // the next run starts again from the previous state (the target upserts, so nothing doubles).
+      try {
         states.write(spec.name, lastState);
+        outcome.ok = true;
         outcome.stateAdvanced = true;
+      } catch (err) {
+        outcome.error = `the records were loaded, but the new state could not be written to ${states.file(spec.name)} (${(err as Error).message}); the next run starts from the previous state`;
       }
     }
     if (outcome.error) outcome.error = redactor.redactText(outcome.error);

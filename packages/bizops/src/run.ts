@@ -1,7 +1,7 @@
 /** `bizops run`: the pipelines (in parallel, each its own tap | target), then `bizops-metrics build`. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Redactor } from '@singer-io-ts/sdk';
+import { errorMessage, Redactor } from '@singer-io-ts/sdk';
 import { resolveBin, targetBin } from './bins.js';
 import type { BizopsConfig, PipelineSettings } from './config.js';
 import { lastLines, runMetrics } from './metrics-cli.js';
@@ -78,8 +78,9 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
         redactor,
       );
     } catch (err) {
-      // A corrupt state file (read before the processes start) fails this pipeline only: the others
-      // run to their end, the warehouse is not stopped under them, and the summary is still written.
+      // runPipeline throws only before the processes start (a corrupt state file, no temp directory).
+      // That fails this pipeline only: the others run to their end, the warehouse is not stopped
+      // under them, and the summary is still written.
       outcome = failedBeforeStart(pipeline.source.name, redactor.redactText((err as Error).message), logDir);
     }
     log(`${pipeline.source.name}: ${outcome.ok ? 'done' : 'FAILED'} in ${outcome.seconds.toFixed(1)} s`);
@@ -93,7 +94,8 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
   if (options.buildMetrics !== false) {
     if (result.ok) {
       log('bizops-metrics build');
-      const build = await runMetrics(['build'], config, warehouse);
+      // A metrics command that cannot even start (its bin missing) is a failed build, not a lost summary.
+      const build = await runMetrics(['build'], config, warehouse).catch((error: unknown) => ({ code: -1, stdout: '', stderr: `could not run bizops-metrics: ${errorMessage(error)}` }));
       writeFileSync(path.join(logDir, 'metrics.log'), redactor.redactText(build.stderr + build.stdout));
       result.metrics = { ran: true, ok: build.code === 0 };
       if (build.code !== 0) {

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from './json-file.js';
 
 /** One pipeline's Singer state between runs, kept in the data directory. */
 export class StateStore {
@@ -12,11 +13,7 @@ export class StateStore {
   read(pipeline: string): unknown {
     const file = this.file(pipeline);
     if (!existsSync(file)) return undefined;
-    try {
-      return JSON.parse(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new Error(`state file ${file} is not valid JSON (${(err as Error).message}); move it away to start ${pipeline} from scratch`, { cause: err });
-    }
+    return readJsonFile(file, 'state file', `move it away to start ${pipeline} from scratch`);
   }
 
   /** Write-then-rename, so a crash leaves either the old state or the new one, never half of either. */

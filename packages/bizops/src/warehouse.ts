@@ -48,14 +48,18 @@ export async function openWarehouse(config: BizopsConfig, env: NodeJS.ProcessEnv
   };
 }
 
+/** `CI` is set, as GitLab and GitHub set it (to true). */
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  return env.CI !== undefined && !['', '0', 'false'].includes(env.CI.toLowerCase());
+}
+
 /**
  * In a CI job an embedded Postgres is deleted with the job while the state is kept (the CI cache):
  * every later run would load only the changes into an empty warehouse. So CI needs a configured
  * warehouse, or `warehouse: embedded` written down by someone who knows.
  */
 export function refuseThrowAwayWarehouse(config: BizopsConfig, env: NodeJS.ProcessEnv): void {
-  const ci = env.CI !== undefined && !['', '0', 'false'].includes(env.CI.toLowerCase());
-  if (!ci || config.warehouse || config.embeddedChosen) return;
+  if (!isCi(env) || config.warehouse || config.embeddedChosen) return;
   throw new ConfigError(
     'CI is set and no warehouse is configured: set the CI variables PG_ADDRESS, PG_PORT, PG_DATABASE, PG_USERNAME and PG_PASSWORD ' +
       `(or warehouse in ${config.file ?? 'bizops.yml'}). An embedded Postgres would be thrown away with the job while the state is kept, ` +

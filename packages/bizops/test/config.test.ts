@@ -1,13 +1,18 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { loadConfig } from '../src/config.js';
+import { StateStore } from '../src/state-store.js';
 import { refuseThrowAwayWarehouse } from '../src/warehouse.js';
 import { bareEnv, runCli } from './helpers/project.js';
 
+const made: string[] = [];
+t.teardown(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function dirWith(name: string, text: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bizops-config-'));
+  made.push(dir);
   // A project others can enter, as most are (a private one moves the cluster: embedded.test.ts).
   chmodSync(dir, 0o755);
   writeFileSync(path.join(dir, name), text);
@@ -174,4 +179,65 @@ t.test('each source reads all its variables, and TAP_<NAME>_<KEY> counts as cred
 
   const jwt = loadConfig({ cwd: dirWith('bizops.yml', ''), env: { TAP_SALESFORCE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----' } });
   t.same(jwt.configured, ['salesforce'], 'TAP_SALESFORCE_PRIVATE_KEY (JWT, read by the tap itself) makes salesforce runnable');
+});
+
+t.test('a corrupt file bizops keeps for itself names the file, the cause and the way out', async (t) => {
+  // A warehouse is named, so the demo reads its clock without starting any server.
+  const unreachable = { ...bareEnv(), PGHOST: '127.0.0.1', PGPORT: '1' };
+  const clock = dirWith('bizops.yml', '');
+  mkdirSync(path.join(clock, '.bizops'));
+  writeFileSync(path.join(clock, '.bizops', 'demo.json'), '{"scale": 0.2,');
+  const demo = await runCli(['demo', '--no-metrics'], clock, unreachable);
+  t.equal(demo.code, 1, 'a corrupt demo clock: exit 1');
+  t.match(demo.err, /the demo's clock \S+\/\.bizops\/demo\.json is not valid JSON \((at character \d+|it ends too early)\); run `bizops demo --reset` to start the demo over/, 'naming the file, the cause and the way out');
+
+  writeFileSync(path.join(clock, '.bizops', 'demo.json'), JSON.stringify({ scale: 0.5, asOf: '2026-12-01T00:00:00.000Z', runs: 1 }));
+  const rescaled = await runCli(['demo', '--scale', '0.01'], clock, unreachable);
+  t.equal(rescaled.code, 2, 'another scale than the demo data: exit 2');
+  t.match(rescaled.err, /the demo data in \S+ was made at scale 0\.5, not 0\.01: run `bizops demo --reset`/, 'with the way out');
+
+  // An initialised-looking cluster whose credentials file is cut short: nothing starts before it is read.
+  const cluster = dirWith('bizops.yml', '');
+  mkdirSync(path.join(cluster, '.bizops', 'postgres'), { recursive: true });
+  writeFileSync(path.join(cluster, '.bizops', 'postgres', 'PG_VERSION'), '17\n');
+  writeFileSync(path.join(cluster, '.bizops', 'postgres', 'bizops-credentials.json'), '{"user": "postgres", "password": "hunter2-');
+  for (const command of [['report'], ['db', 'url']]) {
+    const run = await runCli(command, cluster, bareEnv());
+    t.equal(run.code, 1, `${command.join(' ')}: exit 1`);
+    t.match(run.err, /the embedded Postgres credentials file \S+\/\.bizops\/postgres\/bizops-credentials\.json is not valid JSON \((at character \d+|it ends too early)\); restore it .*or move the cluster \S+\/\.bizops\/postgres away/, 'naming the file, the cause and the way out');
+    t.notMatch(run.err, /hunter2/, 'without quoting the password');
+  }
+
+  const states = new StateStore(dirWith('bizops.yml', ''));
+  mkdirSync(states.file('zuora'));
+  t.throws(() => states.read('zuora'), { message: /state file \S+\/zuora\.json cannot be read \(EISDIR: illegal operation on a directory, read\); move it away to start zuora from scratch/ }, 'a state path that is a directory: the real cause');
+});
+
+t.test('`bizops metrics` reads its own --config in either form, and refuses one without a file', async (t) => {
+  const env = { ...bareEnv(), PGHOST: '127.0.0.1', PGPORT: '1' };
+  const dir = dirWith('other.yml', 'metrics: { gross_margins: 0.8 }\n');
+  const missing = await runCli(['metrics', 'show', '--config=nope.yml'], dir, env);
+  t.equal(missing.code, 2, '--config=nope.yml: exit 2');
+  t.match(missing.err, /config file nope\.yml does not exist/, 'naming the file');
+  const read = await runCli(['metrics', 'show', '--config=other.yml'], dir, env);
+  t.match(read.err, /other\.yml: metrics\.gross_margins is not a known key/, '--config=FILE is the file read');
+  for (const args of [['show', '--config'], ['--config', '--by', 'channel'], ['show', '--config=']]) {
+    const run = await runCli(['metrics', ...args], dir, env);
+    t.equal(run.code, 2, `metrics ${args.join(' ')}: exit 2`);
+    t.match(run.err, /--config needs a file/, 'saying what is missing');
+  }
+});
+
+t.test('demo --reset on a configured warehouse drops nothing without --drop-schemas', async (t) => {
+  const dir = dirWith('bizops.yml', 'warehouse: { host: 127.0.0.1, port: 1 }\npipelines: { zuora: { schema: billing } }\nmetrics: { target_schema: bi }\n');
+  mkdirSync(path.join(dir, '.bizops', 'state'), { recursive: true });
+  writeFileSync(path.join(dir, '.bizops', 'demo.json'), '{}');
+  writeFileSync(path.join(dir, '.bizops', 'state', 'zuora.json'), '{}');
+  const run = await runCli(['demo', '--reset'], dir, bareEnv());
+  t.equal(run.code, 2, 'exit 2');
+  t.match(run.err, /demo --reset drops the demo's schemas \(salesforce, billing, marketo, bi\), and the warehouse is configured \(\S+bizops\.yml\), not embedded: add --drop-schemas/, 'naming the schemas and the flag');
+  t.ok(existsSync(path.join(dir, '.bizops', 'demo.json')) && existsSync(path.join(dir, '.bizops', 'state', 'zuora.json')), 'the clock and the state are kept');
+  const alone = await runCli(['demo', '--drop-schemas'], dir, bareEnv());
+  t.equal(alone.code, 2, '--drop-schemas without --reset: exit 2');
+  t.match(alone.err, /--drop-schemas goes with --reset/);
 });

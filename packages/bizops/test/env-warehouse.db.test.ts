@@ -1,13 +1,18 @@
 /**
  * The CI job of examples/gitlab-ci.yml: a bizops.yml without `warehouse`, the server named only by
  * the origin document's PG_* CI variables (no PG*, no DATABASE_URL) and CI set. run, metrics build
- * and report all reach that server, and no embedded Postgres is made.
+ * and report all reach that server, and no embedded Postgres is made; `demo --reset --drop-schemas`
+ * drops the demo's schemas there.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { startSimulators } from '@singer-io-ts/simulators';
 import { connect, freshSchema, getTestPostgres } from '../../../test/helpers/postgres.js';
+import { loadConfig } from '../src/config.js';
+import { resetDemo } from '../src/demo.js';
+import { openWarehouse } from '../src/warehouse.js';
 import { bareEnv, exitsZero, projectDir, runCli, simulatorPipelines, writeConfig } from './helpers/project.js';
 
 /** The test server as the origin document's CI variables. */
@@ -55,4 +60,25 @@ t.test('the warehouse from PG_* only, in CI: run, metrics build and report use i
   t.equal(data.warehouse, server, 'the report was read from it');
   t.ok(data.campaigns.length > 0, 'and holds its campaigns');
   t.notOk(existsSync(path.join(dir, '.bizops', 'postgres')), 'no embedded Postgres was made');
+});
+
+t.test('demo --reset --drop-schemas on a configured warehouse drops the demo\'s schemas there', async (t) => {
+  const schemas = ['salesforce', 'zuora', 'marketo', 'analytics'].map((name) => `t_reset_${name}_${randomBytes(4).toString('hex')}`);
+  const db = await connect(t);
+  // Not freshSchema: its teardown drops them, and the reset is to drop them first.
+  t.teardown(() => db.query(`drop schema if exists ${schemas.join(', ')} cascade`));
+  for (const schema of schemas) await db.query(`create schema ${schema}; create table ${schema}.lead (id text primary key)`);
+  const [salesforce, zuora, marketo, analytics] = schemas as [string, string, string, string];
+  const dir = projectDir(t);
+  writeConfig(dir, { pipelines: { salesforce: { schema: salesforce }, zuora: { schema: zuora }, marketo: { schema: marketo } }, metrics: { target_schema: analytics } });
+  mkdirSync(path.join(dir, '.bizops', 'state'), { recursive: true });
+  writeFileSync(path.join(dir, '.bizops', 'state', 'zuora.json'), '{}');
+  writeFileSync(path.join(dir, '.bizops', 'demo.json'), '{}');
+  const env = { ...bareEnv(), ...(await pgVariables()) };
+  const config = loadConfig({ cwd: dir, env });
+  // The function behind the flag: the CLI would go on to run the demo (config.test.ts checks the flag is required).
+  t.same(await resetDemo(config, await openWarehouse(config, env, () => undefined)), schemas, 'it drops the pipelines\' and the metrics\' schemas');
+  const { rows } = await db.query<{ nspname: string }>('select nspname from pg_namespace where nspname = any($1)', [schemas]);
+  t.same(rows, [], 'they are gone from the PG_* server');
+  t.notOk(existsSync(path.join(dir, '.bizops', 'state')) || existsSync(path.join(dir, '.bizops', 'demo.json')), 'the state and the demo clock are forgotten');
 });

@@ -1,9 +1,9 @@
 /**
  * A failing pipeline leaves the previous state as it was and exits non-zero with its cause:
  * a tap that dies mid-sync (after the target committed some of its records and printed a
- * state), a target that cannot connect, and a state file that cannot be read.
+ * state), a target that cannot connect, a state file that cannot be read or written.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { startSimulators } from '@singer-io-ts/simulators';
@@ -51,6 +51,21 @@ t.test('a failing pipeline keeps the previous state and exits non-zero with the 
     const run = await runCli(['run', 'salesforce'], dir);
     t.equal(run.code, 1, 'exit 1');
     t.match(run.out, new RegExp(`target-postgres exited with [1-9]\\d*: .*(127\\.0\\.0\\.1:${port}|ECONNREFUSED)`), 'the cause names the unreachable server');
+    t.equal(readFileSync(stateFile, 'utf8'), committed, 'the state file is untouched');
+  });
+
+  t.test('a new state that cannot be written after both processes succeeded', async (t) => {
+    writeConfig(dir, { warehouse, pipelines });
+    // The store writes <file>.<pid>.tmp and renames it (this process's pid: the CLI runs in-process); a directory there makes the write fail.
+    const blocker = `${stateFile}.${process.pid}.tmp`;
+    mkdirSync(blocker);
+    t.teardown(() => rmSync(blocker, { recursive: true, force: true }));
+    const run = await runCli(['run', 'salesforce', '--no-metrics'], dir);
+    t.equal(run.code, 1, 'exit 1');
+    t.match(run.out, /^salesforce\s+FAILED\s.*kept \(previous\)$/m, 'the summary says it failed and the state was kept');
+    t.match(run.out, /salesforce: the records were loaded, but the new state could not be written to \S+salesforce\.json \(EISDIR[^)]*\); the next run starts from the previous state/, 'with the cause and what it means');
+    const summary = JSON.parse(readFileSync(path.join(/^logs: (\S+)$/m.exec(run.out)![1]!, 'summary.json'), 'utf8')) as { outcomes: Array<{ tapExit: unknown; targetExit: unknown }> };
+    t.match(summary.outcomes[0], { tapExit: 0, targetExit: 0 }, 'summary.json has the real exits of the processes, not "not started"');
     t.equal(readFileSync(stateFile, 'utf8'), committed, 'the state file is untouched');
   });
 });

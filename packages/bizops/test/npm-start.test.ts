@@ -1,17 +1,20 @@
 /**
  * `npm start` as a newcomer meets it: the root package.json's start script (the published bin,
  * running the built dist), in a project with nothing configured, at the demo's default scale,
- * twice: each run prints the metrics the simulated company really has, the second incrementally.
+ * twice: each run prints the metrics the simulated company really has and leaves the metric views
+ * equal to its truth, LTV and ROI included; the second run is incremental.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import t from 'tap';
+import pg from 'pg';
+import t, { type Test } from 'tap';
 import { createCompany } from '@singer-io-ts/simulators';
 import { DEMO_SCALE } from '../src/demo.js';
-import { DEFAULT_GROSS_MARGIN, expectedRatios, retentionYears } from './helpers/derived-truth.js';
-import { bareEnv, projectDir, runCli } from './helpers/project.js';
+import { compareTable, metricRows, NUMBER } from './helpers/printed-table.js';
+import { bareEnv, exitsZero, projectDir, runCli } from './helpers/project.js';
+import { checkViewsAgainstTruth } from './helpers/views-truth.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 // Two demo runs at the default scale and an initdb, on a machine shared with other tests.
@@ -37,65 +40,28 @@ function run(command: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ru
   });
 }
 
-/** The rows of the printed metrics table, cells split on the two-space column gap. */
-function metricRows(out: string): Record<string, string>[] {
-  const lines = out.split('\n');
-  const header = lines.findIndex((line) => /^campaign\s+channel\s+spend\s+leads\s+cost\/lead\s+customers\s+IACV\s+CAC\s+LTV\s+ROI$/.test(line));
-  if (header < 0) return [];
-  const names = lines[header]!.split(/\s{2,}/);
-  const rows: Record<string, string>[] = [];
-  for (const line of lines.slice(header + 2)) {
-    const cells = line.trim().split(/\s{2,}/);
-    if (cells.length !== names.length) break;
-    rows.push(Object.fromEntries(names.map((name, i) => [name, cells[i]!])));
-  }
-  return rows;
-}
-
-const NUMBER = /^-?[\d,]+(\.\d+)?$/;
 const company = createCompany({ scale: DEMO_SCALE });
-
-/**
- * The printed rows against the demo company's truth at the run's simulated present: spend, leads,
- * customers and IACV, and the cost per lead, CAC, LTV and ROI they give (LTV with the retention of
- * the simulated subscriptions), as shown: whole numbers, ROI to two places.
- */
-function compareTable(rows: Record<string, string>[], asOf: number): { compared: number; mismatches: string[] } {
-  const truth = company.groundTruth({ asOf, from: company.start, to: asOf + 1 });
-  const retention = retentionYears(company, asOf);
-  const names = new Map<string, (typeof truth.campaigns)[number] | null>();
-  for (const c of truth.campaigns) names.set(c.name, names.has(c.name) ? null : c);
-  const mismatches: string[] = [];
-  let compared = 0;
-  for (const row of rows) {
-    const c = names.get(row.campaign!);
-    if (!c) {
-      if (c === undefined) mismatches.push(`${row.campaign}: not a campaign of the simulated company`);
-      continue;
-    }
-    compared += 1;
-    const ratios = expectedRatios(c, DEFAULT_GROSS_MARGIN, retention);
-    const want: Array<[string, number | null, number]> = [
-      ['spend', c.spend, 1],
-      ['leads', c.leads, 0],
-      ['cost/lead', ratios.cost_per_lead, 1],
-      ['customers', c.customers, 0],
-      ['IACV', c.iacv, 1],
-      ['CAC', ratios.cac, 1],
-      ['LTV', ratios.ltv, 1],
-      ['ROI', ratios.roi, 0.011],
-    ];
-    for (const [column, value, tolerance] of want) {
-      const shown = row[column]!;
-      const ok = value === null ? shown === '-' : NUMBER.test(shown) && Math.abs(Number(shown.replace(/,/g, '')) - value) <= tolerance;
-      if (!ok) mismatches.push(`${row.campaign} ${column}: shown ${shown}, truth ${value}`);
-    }
-  }
-  return { compared, mismatches };
-}
 const presentOf = (dir: string) => Date.parse((JSON.parse(readFileSync(path.join(dir, '.bizops', 'demo.json'), 'utf8')) as { asOf: string }).asOf);
 const moved = (out: string, pipeline: string) => Number(new RegExp(`^${pipeline}\\s+ok\\s+(\\d+)`, 'm').exec(out)?.[1] ?? NaN);
 const PIPELINES = ['salesforce', 'zuora', 'marketo'];
+
+/**
+ * The metric views the run left in the embedded Postgres against the truth, LTV and ROI included:
+ * at this scale subscriptions have churned, so they are numbers that can be wrong.
+ */
+async function checkViews(t: Test, dir: string, env: NodeJS.ProcessEnv, label: string): Promise<void> {
+  const start = await runCli(['db', 'start'], dir, env);
+  exitsZero(t, start, `${label}: db start exits 0`);
+  const db = new pg.Client({ connectionString: start.out.trim() });
+  await db.connect();
+  try {
+    const views = await checkViewsAgainstTruth(t, db, 'analytics', company, presentOf(dir), label);
+    t.ok(views.retention !== null && views.ltvCompared > 0, `${label}: LTV and ROI were compared as numbers (retention ${views.retention} years, ${views.ltvCompared} campaign figures)`);
+  } finally {
+    await db.end();
+    await runCli(['db', 'stop'], dir, env);
+  }
+}
 
 t.test('npm start: the demo end to end on the embedded Postgres prints real metrics, and runs incrementally again', async (t) => {
   const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
@@ -119,9 +85,10 @@ t.test('npm start: the demo end to end on the embedded Postgres prints real metr
   t.ok(rows.length >= 10, `the metrics table has rows (${rows.length})`);
   const complete = rows.filter((row) => ['cost/lead', 'CAC', 'LTV', 'ROI'].every((column) => NUMBER.test(row[column]!)));
   t.ok(complete.length > 0, `campaigns with a number for cost per lead, CAC, LTV and ROI: ${complete.length} (e.g. ${JSON.stringify(complete[0])})`);
-  const shown = compareTable(rows, presentOf(dir));
+  const shown = compareTable(company, rows, presentOf(dir));
   t.ok(shown.compared >= 20, `${shown.compared} campaigns compared with the truth (a name two campaigns share is skipped)`);
   t.same(shown.mismatches.slice(0, 10), [], 'every printed number is the simulated company\'s own');
+  await checkViews(t, dir, env, 'first run');
   const firstStates = Object.fromEntries(PIPELINES.map((name) => [name, state(name)]));
 
   const second = await run(command, dir, env);
@@ -136,6 +103,7 @@ t.test('npm start: the demo end to end on the embedded Postgres prints real metr
   }
   const again = metricRows(second.out);
   t.ok(again.length >= 10, `the metrics table again (${again.length} rows)`);
-  const shownAgain = compareTable(again, presentOf(dir));
+  const shownAgain = compareTable(company, again, presentOf(dir));
   t.ok(shownAgain.compared >= 20 && shownAgain.mismatches.length === 0, `with the numbers of the day after (${shownAgain.compared} campaigns): ${shownAgain.mismatches.slice(0, 3).join('; ')}`);
+  await checkViews(t, dir, env, 'second run');
 });

@@ -11,12 +11,11 @@ import { connect, freshSchema, getTestPostgres } from '../../../test/helpers/pos
 import { compareWithSimulator } from '../../tap-salesforce/test/helpers/pipeline.js';
 import { compareWithSimulator as compareZuora } from '../../tap-zuora/test/helpers/pipeline.js';
 import { compareTable as compareMarketo } from '../../tap-marketo/test/helpers/pipeline.js';
-import { compareWithGroundTruth } from '../../metrics/test/helpers/ground-truth.js';
 import { chromiumMissing, dumpDom } from './helpers/chromium.js';
-import { checkDerivedRatios, DEFAULT_GROSS_MARGIN, retentionYears } from './helpers/derived-truth.js';
 import type { RunResult } from '../src/run.js';
 import { exitsZero, projectDir, runCli, SALESFORCE_OBJECTS, simulatorPipelines, writeConfig } from './helpers/project.js';
 import { checkReportAgainstDb, checkSpendIacvChart } from './helpers/report-check.js';
+import { checkViewsAgainstTruth } from './helpers/views-truth.js';
 
 const SCALE = 0.05;
 // The raw tables the metrics read (metrics/sql/11_staging_zuora.sql, 12_staging_marketo.sql).
@@ -68,22 +67,9 @@ t.test('bizops run: twice, incrementally, the warehouse and metrics equal the si
       same({ ...diff, extra: stream === 'leads' ? diff.extra.filter((id) => !deleted.has(id)) : diff.extra }, `${label}: marketo.${stream} equals the simulated instance (${diff.rows} rows)`);
     }
 
-    const asOf = sims.simulation.clock.now();
-    const retention = retentionYears(company, asOf);
-    const { rows } = await db.query<{ retention_years: string | null }>(`select retention_years from ${analytics}.retention`);
     // At this scale no subscription has ended yet, so LTV and ROI are null in the truth and must be
     // in the views; npm-start.test.ts checks them at the demo's scale, where subscriptions churn.
-    t.equal(rows[0]?.retention_years === null ? null : Number(rows[0]?.retention_years), retention, `${label}: the retention LTV uses equals the one of the simulated Zuora subscriptions`);
-    for (const window of [
-      { from: company.start, to: asOf + 1 },
-      { from: Date.UTC(2026, 3, 1), to: Date.UTC(2026, 6, 1) },
-    ]) {
-      const truth = await compareWithGroundTruth(db, { target_schema: analytics }, company, { asOf, ...window });
-      t.ok(truth.totals.leads > 0 && truth.totals.spend > 0, `${label}: the truth of ${truth.period} has leads and spend`);
-      t.same(truth.differences.slice(0, 10), [], `${label}: ${truth.periodType} ${truth.period} metrics equal the ground truth (${truth.campaigns} campaigns)`);
-      const ratios = await checkDerivedRatios(db, analytics, company.groundTruth({ asOf, ...window }), truth, DEFAULT_GROSS_MARGIN, retention);
-      t.same(ratios.mismatches, [], `${label}: ${truth.period} cost per lead, CAC, LTV and ROI follow from the truth (${ratios.checked} figures)`);
-    }
+    await checkViewsAgainstTruth(t, db, analytics, company, sims.simulation.clock.now(), label);
   };
 
   writeProject();

@@ -57,6 +57,8 @@ export function expectedRatios(c: CampaignTruth, grossMargin: number, retention:
 
 export interface DerivedCheck {
   checked: number;
+  /** Campaigns whose truth has an LTV (a retention and customers): LTV and ROI compared as numbers. */
+  ltvCompared: number;
   mismatches: string[];
 }
 
@@ -67,10 +69,12 @@ export async function checkDerivedRatios(db: pg.ClientBase, schema: string, trut
     [period.periodType, period.period],
   );
   const byId = new Map(rows.map((row) => [row.campaign_id, row]));
-  const result: DerivedCheck = { checked: 0, mismatches: [] };
+  const result: DerivedCheck = { checked: 0, ltvCompared: 0, mismatches: [] };
   for (const c of truth.campaigns) {
     const row = byId.get(c.campaignId);
-    for (const [field, value] of Object.entries(expectedRatios(c, grossMargin, retention))) {
+    const expected = expectedRatios(c, grossMargin, retention);
+    if (expected.ltv !== null) result.ltvCompared += 1;
+    for (const [field, value] of Object.entries(expected)) {
       result.checked += 1;
       const places = field === 'roi' ? 4 : 2;
       const want = value === null ? null : round(value, places);
