@@ -2,7 +2,9 @@
  * The one way the tap talks to Salesforce. jsforce logs in and renews sessions (auth.ts); the
  * requests themselves go through the SDK's `requestWithRetry`, which gives retries with backoff
  * for 5xx/429, timeouts, metrics, the quota budget, and the raw Response, so that headers
- * (`Sforce-Limit-Info`) can be read and bodies streamed (the Bulk reader needs CSV streams).
+ * (`Sforce-Limit-Info`) can be read and bodies streamed (the Bulk reader needs CSV streams). A
+ * call that still fails when the retries run out, REST or Bulk, is a SalesforceUnavailableError
+ * naming it, which a stream turns into a resumable stop (factory.ts).
  */
 import {
   ConfigError,
@@ -11,6 +13,7 @@ import {
   quotaBudgetFromPercentages,
   Redactor,
   requestWithRetry,
+  RetriableError,
   type Logger,
   type QuotaBudget,
   type RequestContext,
@@ -19,7 +22,7 @@ import {
 import { login, type Session } from './auth.js';
 import { fetchTransport, type BulkTransport } from './bulk2/index.js';
 import { apiVersion, loadConfigSchema, quotaPercents, type SalesforceConfig } from './config.js';
-import { classifySalesforceResponse, limitError, parseApiError, SessionExpiredError } from './errors.js';
+import { classifySalesforceResponse, limitError, parseApiError, SessionExpiredError, unavailable, unreadableBody } from './errors.js';
 
 export interface RequestOptions {
   /** Count this call against the quota budget, stopping cleanly before it would be overrun (sync calls). */
@@ -89,7 +92,8 @@ export class SalesforceClient {
    * renewal in progress is shared).
    */
   get bulkTransport(): BulkTransport {
-    this.#bulk ??= fetchTransport({
+    if (this.#bulk) return this.#bulk;
+    const transport = fetchTransport({
       instanceUrl: () => this.instanceUrl,
       getToken: () => this.session.accessToken(),
       refreshToken: () => this.session.reauthenticate(Date.now()),
@@ -108,6 +112,12 @@ export class SalesforceClient {
         return error?.errorCode === 'REQUEST_LIMIT_EXCEEDED' ? limitError(error, `${method} ${path}`, response.status) : undefined;
       },
     });
+    this.#bulk = {
+      request: (method, path, init) =>
+        transport.request(method, path, init).catch((error: unknown) => {
+          throw unavailable(error, method, this.url(path), 'Bulk API 2.0');
+        }),
+    };
     return this.#bulk;
   }
 
@@ -123,6 +133,32 @@ export class SalesforceClient {
    * and replays the request; Salesforce's error codes become the errors of errors.ts.
    */
   async request(path: string, init: RequestInit = {}, options: RequestOptions = {}): Promise<Response> {
+    return this.#send(path, init, options);
+  }
+
+  /**
+   * The JSON body, read inside the request's retries: one that breaks off or ends short is asked
+   * for again like a 503 (GETs and idempotent POSTs), and the error after the last try names the
+   * call, never the body's text.
+   */
+  async json<T>(path: string, init: RequestInit = {}, options: RequestOptions = {}): Promise<T> {
+    let body: unknown;
+    const response = await this.#send(path, init, options, async (copy, method) => {
+      try {
+        body = JSON.parse(await copy.text());
+        return undefined;
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        return new RetriableError(`${method} ${new URL(this.url(path)).pathname}: the response body could not be read (${unreadableBody(error)})`, { cause: error });
+      }
+    });
+    await response.body?.cancel().catch(() => {});
+    return body as T;
+  }
+
+  /** `read`: reads a successful response's body (a copy), returning the error to retry it with. */
+  async #send(path: string, init: RequestInit, options: RequestOptions, read?: (copy: Response, method: string) => Promise<Error | undefined>): Promise<Response> {
+    const method = init.method ?? 'GET';
     for (let reauth = 0; ; reauth++) {
       const sentAt = Date.now();
       const headers = new Headers(init.headers);
@@ -136,7 +172,7 @@ export class SalesforceClient {
             ...this.#options.retry,
             logger: this.#logger,
             redactor: this.#redactor,
-            classify: (response, context) => this.#classify(response, context),
+            classify: async (response, context) => (await this.#classify(response, context)) ?? (read && response.ok ? read(response, method) : undefined),
             ...(options.quota && this.quota ? { quota: this.quota } : {}),
             ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
@@ -144,16 +180,11 @@ export class SalesforceClient {
           },
         );
       } catch (error) {
-        if (!(error instanceof SessionExpiredError) || reauth >= MAX_REAUTH) throw error;
+        if (!(error instanceof SessionExpiredError) || reauth >= MAX_REAUTH) throw unavailable(error, method, this.url(path), options.endpoint);
         this.#logger.info(`${error.message}: logging in again`);
         await this.session.reauthenticate(sentAt);
       }
     }
-  }
-
-  async json<T>(path: string, init: RequestInit = {}, options: RequestOptions = {}): Promise<T> {
-    const response = await this.request(path, init, options);
-    return (await response.json()) as T;
   }
 
   /** Every response, failed ones included, reports the org's API usage: the budget follows it. */

@@ -2,7 +2,7 @@
  * Salesforce's REST errors (`[{"errorCode": ..., "message": ...}]`) turned into the SDK's error
  * classes, so that the retry helper, the sync loop and the quota stop each see what they handle.
  */
-import { FatalError, QuotaExhaustedError, RetriableError, type RequestContext } from '@singer-io-ts/sdk';
+import { errorMessage, FatalError, QuotaExhaustedError, ResumableStopError, RetriableError, RetriesExhaustedError, type RequestContext } from '@singer-io-ts/sdk';
 
 /** The access token is no longer valid: log in again and replay the request. */
 export class SessionExpiredError extends FatalError {}
@@ -21,6 +21,30 @@ export class InvalidLocatorError extends RequeryError {}
 
 /** A query page whose body broke off or was cut short (a dropped connection, a proxy): its rows never arrived. */
 export class PageReadError extends RequeryError {}
+
+/**
+ * A call Salesforce kept failing (5xx, 429, bodies that broke off, dropped connections) after the
+ * retries. Fatal for discovery; a stream turns it into a resumable stop (`outageStop`), since what
+ * it emitted is covered by the state and the next run goes on from there.
+ */
+export class SalesforceUnavailableError extends FatalError {}
+
+/** `error` as a SalesforceUnavailableError naming the call (path without its query) when the retries ran out on it. */
+export function unavailable(error: unknown, method: string, url: string, endpoint: string | undefined): unknown {
+  if (!(error instanceof RetriesExhaustedError)) return error;
+  const call = `${endpoint ? `the ${endpoint} call ` : ''}${method} ${new URL(url).pathname}`;
+  return new SalesforceUnavailableError(`Salesforce kept failing ${call}: ${error.message}`, { cause: error });
+}
+
+/** An outage that outlasted the retries, in a stream: the state so far is emitted and the run ends cleanly. */
+export function outageStop(object: string, error: SalesforceUnavailableError): ResumableStopError {
+  return new ResumableStopError(`${object}: ${error.message}; stopping, the next run resumes from the state`, { cause: error });
+}
+
+/** Why a body could not be read, never quoting it: a JSON parse message quotes record data. */
+export function unreadableBody(error: unknown): string {
+  return error instanceof SyntaxError ? 'the JSON ends short or is malformed' : errorMessage(error);
+}
 
 export interface SalesforceApiError {
   errorCode: string;

@@ -15,6 +15,8 @@ export interface TapSalesforceOptions {
   window?: WindowOptions;
   /** Bulk API 2.0 job polling (tests shorten it); 1 s doubling to 30 s by default. */
   bulkPollIntervalMs?: { initial: number; max: number };
+  /** How long a Bulk API 2.0 job may run before it counts as failed (tests shorten it); 6 h by default. */
+  bulkJobTimeoutMs?: number;
 }
 
 export class TapSalesforce extends Tap<SalesforceConfig> {
@@ -53,6 +55,7 @@ export class TapSalesforce extends Tap<SalesforceConfig> {
     const readers = readerFor(config.api_type ?? 'AUTO', {
       thresholdRows: bulkThresholdRows(config),
       ...(this.#options.bulkPollIntervalMs ? { pollIntervalMs: this.#options.bulkPollIntervalMs } : {}),
+      ...(this.#options.bulkJobTimeoutMs !== undefined ? { jobTimeoutMs: this.#options.bulkJobTimeoutMs } : {}),
       ...(this.#options.window?.now ? { now: this.#options.window.now } : {}),
     });
     const common = { client, lookbackSeconds: lookbackSeconds(config), ...(this.#options.window ? { window: this.#options.window } : {}) };

@@ -22,18 +22,22 @@ export interface JwtClaims {
   now?: number;
 }
 
-/** `private_key` is PEM text or the path of a PEM file; the error names the key, never its value. */
+/**
+ * `private_key` is PEM text or the path of a PEM file. Errors name the file when it was a path
+ * (the user needs to know which one), never the key's text.
+ */
 export function readPrivateKey(value: string): KeyObject {
   let pem = value;
-  if (!value.includes('-----BEGIN')) {
-    if (!existsSync(value)) throw new ConfigError('private_key is neither PEM text (-----BEGIN ...) nor the path of a readable file');
-    pem = readFileSync(value, 'utf8');
+  const path = value.includes('-----BEGIN') ? undefined : value;
+  if (path !== undefined) {
+    if (!existsSync(path)) throw new ConfigError('private_key is neither PEM text (-----BEGIN ...) nor the path of a readable file');
+    pem = readFileSync(path, 'utf8');
   }
   try {
     // Keys pasted into JSON or environment variables often carry literal "\n" for newlines.
     return createPrivateKey(pem.includes('\\n') && !pem.includes('\n') ? pem.replace(/\\n/g, '\n') : pem);
   } catch {
-    throw new ConfigError('private_key could not be read as a PEM private key');
+    throw new ConfigError(`private_key${path !== undefined ? ` (the file ${path})` : ''} could not be read as a PEM private key`);
   }
 }
 

@@ -1,11 +1,12 @@
 /** api_type BULK and AUTO: the Bulk API 2.0 reader wired into the sync, against the simulator. */
 import { memoryLogger, normalizeState } from '@singer-io-ts/sdk';
+import type { FaultAction } from '@singer-io-ts/simulators';
 import t, { type Test } from 'tap';
 import { SalesforceClient, type SalesforceConfig } from '../src/index.js';
 import { bulkPlan } from '../src/streams/bulk-reader.js';
 import { BulkResume, KeyMax, queryDigest, type SavedBulkJob } from '../src/streams/bulk-resume.js';
 import type { FieldDescribe, ObjectDescribe } from '../src/streams/describe.js';
-import { configFor, simIds, simRows, startOrg, syncStreams } from './helpers/salesforce.js';
+import { configFor, fastTap, simIds, simRows, startOrg, syncStreams } from './helpers/salesforce.js';
 
 const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Campaign', 'CampaignMember', 'OpportunityContactRole', 'User', 'Partner_Referral__c'];
 const BULK_ORG = { scale: 0.1, scenario: { bulkPageSize: 300 } };
@@ -78,17 +79,20 @@ t.test('AUTO counts the rows each run would read: a large object through Bulk, a
 /** Limits and server failures answered to Bulk calls, by call; each ends in the same data or a clean stop. */
 const DAILY = { code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' };
 const CONCURRENCY = { code: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' };
-const BULK_FAULTS = [
-  ...(['bulk2.create', 'bulk2.poll', 'bulk2.results'] as const).map((route) => ({ route, error: DAILY, outcome: 'clean stop' as const })),
-  ...(['bulk2.create', 'bulk2.poll', 'bulk2.results'] as const).map((route) => ({ route, error: CONCURRENCY, outcome: 'retried' as const })),
-  { route: 'bulk2.create', error: { code: 'SERVER_UNAVAILABLE', message: 'Server temporarily unavailable' }, outcome: 'tried in halves' as const },
+const error = (fault: { code: string; message: string }) => ({ type: 'error' as const, ...fault });
+const BULK_FAULTS: Array<{ route: string; what: string; action: FaultAction; outcome: 'clean stop' | 'retried' | 'tried in halves'; logged?: RegExp }> = [
+  ...(['bulk2.create', 'bulk2.poll', 'bulk2.results'] as const).map((route) => ({ route, what: DAILY.message, action: error(DAILY), outcome: 'clean stop' as const })),
+  ...(['bulk2.create', 'bulk2.poll', 'bulk2.results'] as const).map((route) => ({ route, what: CONCURRENCY.message, action: error(CONCURRENCY), outcome: 'retried' as const })),
+  { route: 'bulk2.create', what: 'SERVER_UNAVAILABLE', action: error({ code: 'SERVER_UNAVAILABLE', message: 'Server temporarily unavailable' }), outcome: 'tried in halves' as const, logged: /HTTP 503 SERVER_UNAVAILABLE/ },
+  // The job may exist, but its id never arrived.
+  { route: 'bulk2.create', what: 'a body that breaks off', action: { type: 'drop' as const, afterBytes: 5 }, outcome: 'tried in halves' as const, logged: /answered 200 but its body could not be read \(a job may have been created\): terminated/ },
 ];
 
-for (const { route, error, outcome } of BULK_FAULTS) {
-  t.test(`BULK: ${route} answered ${error.code} (${error.message}): ${outcome}`, async (t) => {
+for (const { route, what, action, outcome, logged } of BULK_FAULTS) {
+  t.test(`BULK: ${route} answered ${what}: ${outcome}`, async (t) => {
     const sf = await startOrg(t, { scale: 0.1, scenario: { bulkPageSize: 200 } });
     // The second results page, so that a stop comes part way through the object.
-    const fault = sf.server.inject({ route, after: route === 'bulk2.results' ? 1 : 0, action: { type: 'error', ...error } });
+    const fault = sf.server.inject({ route, after: route === 'bulk2.results' ? 1 : 0, action });
     const run = await syncStreams(bulk(sf), ['Lead']);
     t.equal(fault.fired, 1);
     t.equal(sf.server.calls('queryAll'), 0, 'nothing read through REST');
@@ -107,25 +111,59 @@ for (const { route, error, outcome } of BULK_FAULTS) {
     t.equal(new Set(rows).size, rows.length, 'no row twice');
     t.same(rows.sort(), simIds(sf, 'Lead'), 'every row');
     if (outcome === 'retried') t.ok(run.logLines.some((line) => /ConcurrentPerOrgLongTxn.*; retrying/.test(line)), 'the retry is logged');
-    else t.ok(run.logLines.some((line) => /Lead: Bulk API 2.0 job failed on .*HTTP 503 SERVER_UNAVAILABLE.*trying it again in two halves/.test(line)), 'the halves are logged');
+    else t.ok(run.logLines.some((line) => /Lead: Bulk API 2.0 job failed on /.test(line) && logged?.test(line) && /trying it again in two halves/.test(line)), 'the halves are logged, with the reason');
   });
 }
 
+t.test('BULK: a job that never finishes counts as failed: aborted, tried in halves, then read through REST', async (t) => {
+  const sf = await startOrg(t, { ...BULK_ORG, scenario: { ...BULK_ORG.scenario, jobPolls: 1e9 } });
+  const rest = await syncStreams(configFor(sf), ['Lead']);
+  const run = await syncStreams(bulk(sf), ['Lead'], undefined, fastTap({}, { bulkJobTimeoutMs: 1 }));
+  t.same(byId(run.records('Lead')), byId(rest.records('Lead')), 'the REST records');
+  t.equal(sf.server.calls('bulk2.create'), 3, 'one job, then one per half');
+  t.equal(sf.server.calls('bulk2.abort'), 3, 'each aborted');
+  t.ok(run.logLines.some((line) => /Lead: Bulk API 2.0 job failed on .*was still InProgress after \d+ s; gave up waiting\); trying it again in two halves/.test(line)));
+  t.equal(run.logLines.filter((line) => /Lead: Bulk API 2.0 job failed again on .*reading that window through REST/.test(line)).length, 2);
+});
+
+t.test('BULK: job polls failing for longer than the retries: a clean stop naming the object and the call; the rerun completes', async (t) => {
+  const sf = await startOrg(t, { scale: 0.1, scenario: { bulkPageSize: 200 } });
+  const fault = sf.server.inject({ route: 'bulk2.poll', times: Infinity, action: { type: 'status', status: 503 } });
+  const first = await syncStreams(bulk(sf), ['Lead']);
+  t.equal(fault.fired, 5, 'every try failed');
+  t.match(first.summary.stoppedEarly, /^Lead: Salesforce kept failing the Bulk API 2\.0 call GET \/services\/data\/v[\d.]+\/jobs\/query\/750\w+: Gave up after 5 attempts .*HTTP 503.*; stopping, the next run resumes from the state$/);
+  t.equal(normalizeState(first.finalState).currently_syncing, 'Lead', 'state emitted, naming the object');
+  sf.server.faults.clear();
+  const rerun = await syncStreams(bulk(sf), ['Lead'], first.finalState);
+  t.notOk(rerun.summary.stoppedEarly);
+  t.same(rerun.records('Lead').map((r) => String(r.Id)).sort(), simIds(sf, 'Lead'), 'every row');
+});
+
 /**
  * Resuming a Bulk read in the next run. The simulator serves a job's results as of its creation,
- * so a clean run (its own job) reads what the stopped job holds. A daily-limit 403 answers the
- * second results page: the first page is emitted, then the run stops cleanly.
+ * so a clean run (its own job) reads what the stopped job holds. A daily-limit 403, or 503s for
+ * longer than the retries, answer the second results page: the first page is emitted, then the
+ * run stops cleanly (the fault is gone for the next run).
  */
-async function stoppedAfterFirstPage(t: Test) {
+const STOPS = {
+  'daily limit': { fault: { action: error(DAILY) }, message: /daily API limit reached/ },
+  outage: {
+    fault: { times: Infinity, action: { type: 'status' as const, status: 503 } },
+    message: /^Lead: Salesforce kept failing the Bulk API 2\.0 call GET \/services\/data\/v[\d.]+\/jobs\/query\/750\w+\/results: Gave up after 5 attempts .*HTTP 503.*; stopping, the next run resumes from the state$/,
+  },
+};
+
+async function stoppedAfterFirstPage(t: Test, cause: keyof typeof STOPS = 'daily limit') {
   const page = 200;
   const sf = await startOrg(t, { scale: 0.1, scenario: { bulkPageSize: page } });
   const clean = await syncStreams(bulk(sf), ['Lead']);
   const total = simRows(sf, 'Lead').length;
   t.ok(total > 2 * page, `${total} leads: three pages or more`);
   const deletes = sf.server.calls('bulk2.delete');
-  sf.server.inject({ route: 'bulk2.results', after: 1, action: { type: 'error', ...DAILY } });
+  sf.server.inject({ route: 'bulk2.results', after: 1, ...STOPS[cause].fault });
   const stopped = await syncStreams(bulk(sf), ['Lead']);
-  t.match(stopped.summary.stoppedEarly, /daily API limit reached/);
+  sf.server.faults.clear();
+  t.match(stopped.summary.stoppedEarly, STOPS[cause].message);
   t.equal(stopped.records('Lead').length, page, 'the first page emitted');
   t.equal(sf.server.calls('bulk2.delete'), deletes, 'the stopped job is kept, not deleted');
   const saved = normalizeState(stopped.finalState).bookmarks.Lead!;
@@ -139,8 +177,8 @@ async function stoppedAfterFirstPage(t: Test) {
   return { sf, clean, stopped, job, page, total };
 }
 
-t.test('a Bulk read stopped after its first results page resumes in the next run from the saved locator, with no new job', async (t) => {
-  const { sf, clean, stopped, job, page, total } = await stoppedAfterFirstPage(t);
+for (const cause of Object.keys(STOPS) as Array<keyof typeof STOPS>) t.test(`a Bulk read stopped (${cause}) after its first results page resumes in the next run from the saved locator, with no new job`, async (t) => {
+  const { sf, clean, stopped, job, page, total } = await stoppedAfterFirstPage(t, cause);
   const [creates, polls, results, deletes] = ['bulk2.create', 'bulk2.poll', 'bulk2.results', 'bulk2.delete'].map((route) => sf.server.calls(route));
   const rerun = await syncStreams(bulk(sf), ['Lead'], stopped.finalState);
   t.notOk(rerun.summary.stoppedEarly);
@@ -212,7 +250,7 @@ t.test('objects Bulk refuses are read through REST, with one warning naming the 
   t.match(warnings[0], /Lead: .*INVALIDENTITY/);
 });
 
-t.test('what Bulk cannot select: compounds become their components, binary fields go to REST', async (t) => {
+t.test('what Bulk cannot select: compounds become their components; a binary field has no Bulk plan', async (t) => {
   const field = (name: string, type: string, compoundFieldName?: string): FieldDescribe => ({ name, type, ...(compoundFieldName ? { compoundFieldName } : {}) }) as FieldDescribe;
   const fields = [field('Id', 'id'), field('BillingStreet', 'textarea', 'BillingAddress'), field('BillingStateCode', 'picklist', 'BillingAddress'), field('BillingState', 'string', 'BillingAddress'), field('BillingAddress', 'address'), field('Body', 'base64'), field('Loc__Latitude__s', 'double', 'Loc__c'), field('Loc__c', 'location')];
   const object = { name: 'X', fields } as unknown as ObjectDescribe;

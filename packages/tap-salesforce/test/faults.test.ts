@@ -219,6 +219,64 @@ t.test('query pages that always break off: the run fails naming the object, afte
   t.equal(sf.server.calls('queryAll'), 4);
 });
 
+/**
+ * JSON bodies other than query pages (a COUNT, describes) that break off or end short are asked for
+ * again within the request's retries: discovery's describeGlobal, the describe a sync starts with,
+ * and AUTO's COUNT() inside the stream.
+ */
+const BROKEN_BODIES = [
+  { call: 'describeGlobal', route: 'describeGlobal', api_type: 'REST', action: { type: 'drop', afterBytes: 100 } },
+  { call: "the sync's describe", route: 'composite.batch', api_type: 'REST', action: { type: 'truncate' } },
+  { call: "AUTO's COUNT()", route: 'queryAll', api_type: 'AUTO', action: { type: 'drop', afterBytes: 5 } },
+  { call: "AUTO's COUNT()", route: 'queryAll', api_type: 'AUTO', action: { type: 'truncate' } },
+] as const;
+
+for (const { call, route, api_type, action } of BROKEN_BODIES) {
+  t.test(`${call} whose body ${action.type === 'drop' ? 'breaks off' : 'is cut short'}: requested again, the data is complete`, async (t) => {
+    const sf = await startOrg(t);
+    const config = configFor(sf, 'refresh_token', { api_type });
+    const early = route === 'describeGlobal' ? sf.server.inject({ route, action }) : undefined;
+    const catalog = selectStreams(await discoverCatalog(config), ['Lead']);
+    const fault = early ?? sf.server.inject({ route, action });
+    const run = await runTap(fastTap(), { config, catalog });
+    t.equal(fault.fired, 1);
+    t.same(ids(run.records('Lead')), simIds(sf, 'Lead'));
+    if (!early) t.ok(run.logLines.some((line) => /(POST \/services\/data\/v[\d.]+\/composite\/batch|GET \/services\/data\/v[\d.]+\/queryAll): the response body could not be read \((terminated|the JSON ends short or is malformed)\); retrying/.test(line)), 'the retry is logged, naming the call');
+  });
+}
+
+/**
+ * Outages longer than the retries, in a stream's calls: a clean stop naming the object, the call
+ * and the last error, the state of every record written, and a rerun that completes. (Bulk
+ * calls: bulk-sync.test.)
+ */
+const OUTAGES = [
+  { api_type: 'REST', route: 'queryMore', after: 1, action: { type: 'status', status: 503 }, call: /the queryAll\/more call GET \/services\/data\/v[\d.]+\/query\/[\w-]+: Gave up after 5 attempts .*HTTP 503/ },
+  { api_type: 'AUTO', route: 'queryAll', after: 0, action: { type: 'truncate' }, call: /the queryAll\/count call GET \/services\/data\/v[\d.]+\/queryAll: Gave up after 5 attempts .*: the response body could not be read \(the JSON ends short or is malformed\)/ },
+] as const;
+
+for (const { api_type, route, after, action, call } of OUTAGES) {
+  t.test(`${api_type}: ${route} failing (${action.type}) for longer than the retries: a clean stop naming the object and the call, with state; the rerun completes`, async (t) => {
+    const sf = await startOrg(t, { scenario: { maxQueryBatchSize: 100 } });
+    const config = configFor(sf, 'refresh_token', { api_type });
+    const catalog = selectStreams(await discoverCatalog(config), ['Lead']);
+    const fault = sf.server.inject({ route, after, times: Infinity, action });
+    const first = await runTap(fastTap(), { config, catalog });
+    t.equal(fault.fired, 5, 'every try failed');
+    t.match(first.summary.stoppedEarly, new RegExp(`^Lead: Salesforce kept failing ${call.source}.*; stopping, the next run resumes from the state$`));
+    const emitted = first.records('Lead');
+    const bookmark = normalizeState(first.finalState).bookmarks.Lead;
+    if (after > 0) t.same([emitted.length > 0, bookmark?.last_id], [true, emitted.at(-1)?.Id], 'the state names the last record written');
+    else t.equal(emitted.length, 0);
+    sf.server.faults.clear();
+    const second = await runTap(fastTap(), { config, catalog, state: first.finalState });
+    t.notOk(second.summary.stoppedEarly);
+    const rows = [...emitted, ...second.records('Lead')].map((r) => String(r.Id));
+    t.equal(new Set(rows).size, rows.length, 'no row twice');
+    t.same(rows.sort(), simIds(sf, 'Lead'), 'no row lost');
+  });
+}
+
 t.test('an api_version the org does not offer: a config error naming the newest it does', async (t) => {
   const sf = await startOrg(t, { scale: 0.01, scenario: { maxApiVersion: 58 } });
   await t.rejects(discoverCatalog(configFor(sf, 'refresh_token', { api_version: '62.0' })), /api_version 62\.0 is not offered by .* \(newest: 58\.0\); set api_version/);

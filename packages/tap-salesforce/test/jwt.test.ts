@@ -49,8 +49,10 @@ t.test('private_key: PEM text, a file path, or PEM with escaped newlines; errors
       return e as Error;
     }
   })();
-  t.match(error?.message, /could not be read as a PEM private key/);
+  t.match(error?.message, /^private_key could not be read as a PEM private key$/, 'PEM text: the key is not named');
   t.notMatch(error?.message, /bm90IGEga2V5/);
+  const badFile = writeJson(tempDir(), 'bad.pem', bad);
+  t.throws(() => readPrivateKey(badFile), { message: `private_key (the file ${badFile}) could not be read as a PEM private key` }, 'a file: named by its path, its text not quoted');
 });
 
 /** A login host that accepts JWT bearer assertions for the simulated org. */

@@ -57,8 +57,9 @@
  * The generator returns a `BulkQuerySummary` (job id, records, pages) to callers that drive it with
  * `next()`. Nothing is sent before the first `next()`.
  *
- * A POST whose response is lost (connection reset after sending) is not retried and throws
- * `UncertainRequestError`; the job it may have created cannot be known, so it cannot be deleted.
+ * A POST whose response is lost (connection reset after sending, or a body that cannot be read) is
+ * not retried and throws `UncertainRequestError`; the job it may have created cannot be known, so
+ * it cannot be deleted.
  */
 export { bulkQuery, deleteBulkJob, normaliseVersion, type BulkResumePoint, type BulkQueryOptions, type BulkQuerySummary, type BulkRecord, type BulkJobInfo, type BulkJobState } from './query.js';
 export {

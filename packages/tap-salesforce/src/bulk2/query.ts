@@ -16,7 +16,7 @@ import {
   Bulk2ResultError,
   isQueryTimeoutMessage,
 } from './errors.js';
-import { bodyExcerpt, type BulkTransport } from './transport.js';
+import { bodyExcerpt, UncertainRequestError, type BulkTransport } from './transport.js';
 
 export type BulkJobState = 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
@@ -169,7 +169,7 @@ async function createJob(run: JobRun): Promise<BulkJobInfo> {
   try {
     job = (await created.json()) as BulkJobInfo;
   } catch (error) {
-    throw new Bulk2Error(`POST ${jobs} answered ${created.status} but its body could not be read (a job may have been created): ${errorMessage(error)}`, { cause: error });
+    throw new UncertainRequestError(`POST ${jobs} answered ${created.status} but its body could not be read (a job may have been created): ${errorMessage(error)}`, { cause: error });
   }
   if (typeof job?.id !== 'string') throw new Bulk2Error(`POST ${jobs} answered without a job id: ${JSON.stringify(job).slice(0, 300)}`);
   options.logger?.info(`Bulk API 2.0 ${operation} job ${job.id} created${job.object ? ` on ${job.object}` : ''}`);

@@ -11,10 +11,11 @@
  *   and objects Bulk refuses (INVALIDENTITY, API_ERROR at job creation) are read through REST, with
  *   one warning per object naming the reason.
  * - A job that fails with QUERY_TIMEOUT becomes `QueryTimeoutError`, so windows.ts halves the
- *   window. Any other failed (or aborted, or not created because of a 5xx) job: the window is
- *   tried once more as two halves, and a half that fails again is read through REST, with a warning.
+ *   window. Any other failed (or aborted, or never finished, or not created because of a 5xx or an
+ *   answer lost) job: the window is tried once more as two halves, and a half that fails again is
+ *   read through REST, with a warning.
  * - Limits are the transport's (client.ts): a concurrency 403 is retried, the daily limit stops
- *   the run cleanly.
+ *   the run cleanly; so does a call that still fails after the retries (factory.ts).
  * - A read that stops (quota, SIGTERM, outage) keeps its complete job; the next run reads on from
  *   the page the bookmark names (bulk-resume.ts).
  * - REST in Bulk's place needs a query short enough for a URL (url-limit.ts). An object too wide
@@ -23,7 +24,7 @@
  *   run stops cleanly instead, for the next run to read it.
  */
 import { errorMessage, FatalError, QuotaExhaustedError } from '@singer-io-ts/sdk';
-import { Bulk2ApiError, Bulk2JobAbortedError, Bulk2JobFailedError, bulkQuery, deleteBulkJob, fieldSpecsFromSchema, isQueryTimeout, type BulkResumePoint } from '../bulk2/index.js';
+import { Bulk2ApiError, Bulk2JobAbortedError, Bulk2JobFailedError, Bulk2JobTimeoutError, bulkQuery, deleteBulkJob, fieldSpecsFromSchema, isQueryTimeout, UncertainRequestError, type BulkResumePoint } from '../bulk2/index.js';
 import type { SalesforceClient } from '../client.js';
 import { QueryTimeoutError } from '../errors.js';
 import { buildSoql, type QuerySpec, type QueryWindow } from '../soql.js';
@@ -40,6 +41,8 @@ export interface BulkReaderOptions {
   pollIntervalMs?: { initial: number; max: number };
   /** Epoch ms, the upper end for splitting an open window. */
   now?: () => number;
+  /** A job not finished after this long counts as failed; bulkQuery's default (6 h) when unset. */
+  jobTimeoutMs?: number;
 }
 
 type Choice = { api: 'BULK' } | { api: 'REST' };
@@ -101,11 +104,16 @@ function describeWindow(window: QueryWindow): string {
 }
 
 /**
- * A job that failed, was aborted, or could not be created because the server failed (5xx on the
- * POST, not retried by the transport since a job may exist; such a job is left to expire).
+ * A job that failed, was aborted, did not finish in time (bulkQuery aborted it), or could not be
+ * created because the server failed or its answer was lost (a 5xx, a dropped connection or body:
+ * not retried by the transport since a job may exist; such a job is left to expire).
  */
 const jobFailed = (error: unknown) =>
-  error instanceof Bulk2JobFailedError || error instanceof Bulk2JobAbortedError || (error instanceof Bulk2ApiError && error.method === 'POST' && error.status >= 500);
+  error instanceof Bulk2JobFailedError ||
+  error instanceof Bulk2JobAbortedError ||
+  error instanceof Bulk2JobTimeoutError ||
+  error instanceof UncertainRequestError ||
+  (error instanceof Bulk2ApiError && error.method === 'POST' && error.status >= 500);
 /** What Bulk will not do that REST can: objects it does not support, or no Bulk jobs left today. */
 const refused = (error: unknown): error is Bulk2ApiError =>
   error instanceof Bulk2ApiError && (error.errorCode === 'INVALIDENTITY' || error.errorCode === 'API_ERROR' || error.errorCode === 'LIMIT_EXCEEDED');
@@ -160,6 +168,7 @@ export function bulkReader(options: BulkReaderOptions): QueryReader {
       signal: request.signal,
       logger: request.logger,
       ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+      ...(options.jobTimeoutMs !== undefined ? { jobTimeoutMs: options.jobTimeoutMs } : {}),
       ...(resume ? { resume } : {}),
       ...(saver ? { keepUnfinished: true, onResumePoint: (point: BulkResumePoint) => saver.point(soql, point) } : {}),
     });

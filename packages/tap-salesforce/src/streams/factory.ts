@@ -2,9 +2,10 @@
  * One stream per Salesforce object, made from its describe: Salesforce objects (and their
  * custom fields) differ per org, so streams are generated rather than written one per object.
  */
-import { FatalError, type JsonSchema, type MetadataValues, type StreamDefinition } from '@singer-io-ts/sdk';
+import { FatalError, type JsonSchema, type MetadataValues, type StreamDefinition, type TapRecord } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
 import type { SalesforceConfig } from '../config.js';
+import { outageStop, SalesforceUnavailableError } from '../errors.js';
 import type { ObjectDescribe } from './describe.js';
 import { DELETED_AT, extractRecords } from './extract.js';
 import type { ReaderSource } from './reader.js';
@@ -50,7 +51,20 @@ export function objectStream(object: ObjectDescribe, deps: StreamDeps): StreamDe
     propertyMetadata,
     records(context) {
       if (reason) throw new FatalError(`${object.name} cannot be extracted: ${reason}`);
-      return extractRecords({ object, client: deps.client, reader: deps.reader, lookbackSeconds: deps.lookbackSeconds, ...(deps.window ? { window: deps.window } : {}) }, context);
+      return stopOnOutage(object.name, extractRecords({ object, client: deps.client, reader: deps.reader, lookbackSeconds: deps.lookbackSeconds, ...(deps.window ? { window: deps.window } : {}) }, context));
     },
   };
+}
+
+/**
+ * An outage in any call of the stream (its COUNT, its queries, its Bulk job) loses nothing: every
+ * record emitted has its position saved (`last_id`, or the `bulk_job` page), so the SDK emits the
+ * state, the run exits 0, and the next run goes on from there.
+ */
+async function* stopOnOutage(object: string, records: AsyncIterable<TapRecord>): AsyncGenerator<TapRecord> {
+  try {
+    yield* records;
+  } catch (error) {
+    throw error instanceof SalesforceUnavailableError ? outageStop(object, error) : error;
+  }
 }

@@ -4,9 +4,9 @@
  * URL. An async generator, so the next page is requested only when the consumer has taken every
  * row of the current one: a slow target holds the tap, and no more than one page is in memory.
  */
-import { errorMessage, FatalError, parseJsonLine } from '@singer-io-ts/sdk';
+import { FatalError, parseJsonLine } from '@singer-io-ts/sdk';
 import type { SalesforceClient } from '../client.js';
-import { PageReadError } from '../errors.js';
+import { PageReadError, unreadableBody } from '../errors.js';
 import type { QueryReader, QueryRequest, RawRow } from './reader.js';
 import { queryPath } from './url-limit.js';
 
@@ -43,9 +43,7 @@ async function readPage(response: Response, request: QueryRequest): Promise<Quer
     return parseJsonLine(await response.text()) as QueryPage;
   } catch (error) {
     if (request.signal.aborted) throw error;
-    // A JSON parse message quotes the body: record data, not for the logs.
-    const why = error instanceof SyntaxError ? 'the JSON ends short or is malformed' : errorMessage(error);
-    throw new PageReadError(`a query page could not be read (${why})`, { cause: error });
+    throw new PageReadError(`a query page could not be read (${unreadableBody(error)})`, { cause: error });
   }
 }
 

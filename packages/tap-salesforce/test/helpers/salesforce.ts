@@ -4,7 +4,7 @@ import type { Catalog } from '@singer-io-ts/sdk';
 import { discoverTap, runTap, selectStreams, type TapRun } from '@singer-io-ts/sdk/testing';
 import { startSalesforce, type SalesforceScenario, type SalesforceSimulator, type Simulation } from '@singer-io-ts/simulators';
 import type { ClientOptions } from '../../src/client.js';
-import { TapSalesforce, type SalesforceConfig } from '../../src/index.js';
+import { TapSalesforce, type SalesforceConfig, type TapSalesforceOptions } from '../../src/index.js';
 import { runBin, tempDir as sharedTempDir, type ProcessResult } from '../../../../test/helpers/processes.js';
 export { cleanEnv, parseLines, writeJson, type ProcessResult } from '../../../../test/helpers/processes.js';
 
@@ -35,9 +35,9 @@ export function configFor(sf: SalesforceSimulator, login: Login = 'refresh_token
   return { ...common, ...Object.fromEntries(keys[login].map((key) => [key, all[key]])), ...extra };
 }
 
-/** A tap whose retries and Bulk job polls wait milliseconds, not seconds (`retry` overrides the policy). */
-export function fastTap(retry: NonNullable<ClientOptions['retry']> = {}): TapSalesforce {
-  return new TapSalesforce({ client: { retry: { baseDelayMs: 5, maxDelayMs: 20, ...retry } }, bulkPollIntervalMs: { initial: 5, max: 20 } });
+/** A tap whose retries and Bulk job polls wait milliseconds, not seconds (`retry` overrides the policy, `options` the rest). */
+export function fastTap(retry: NonNullable<ClientOptions['retry']> = {}, options: Omit<TapSalesforceOptions, 'client'> = {}): TapSalesforce {
+  return new TapSalesforce({ client: { retry: { baseDelayMs: 5, maxDelayMs: 20, ...retry } }, bulkPollIntervalMs: { initial: 5, max: 20 }, ...options });
 }
 
 export async function discoverCatalog(config: SalesforceConfig): Promise<Catalog> {
