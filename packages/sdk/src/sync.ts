@@ -1,6 +1,7 @@
 import { catalogEntry, isStreamSelected, projectSchema, selectedProperties, streamMetadata, type Catalog, type CatalogEntry, type ReplicationMethod } from './catalog.js';
 import type { Config } from './config.js';
 import { FatalError, QuotaExhaustedError, ResumableStopError, SkippableRecordError } from './errors.js';
+import { RetriesExhaustedError } from './http/retry.js';
 import type { Logger } from './logging.js';
 import type { JsonSchema, RecordMessage, SchemaMessage } from './protocol/messages.js';
 import type { SingerWriter } from './protocol/writer.js';
@@ -279,8 +280,9 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
       if (options.signal.aborted) throw options.signal.reason instanceof ResumableStopError ? options.signal.reason : new ResumableStopError(`stopped: ${String(options.signal.reason ?? 'aborted')}`);
     }
   } catch (error) {
-    if (error instanceof ResumableStopError) await emitState();
-    throw error;
+    const stop = outageAsStop(error, name);
+    if (stop instanceof ResumableStopError) await emitState();
+    throw stop;
   } finally {
     progress.done(count);
     logger.metric('counter', 'record_count', count, { endpoint: name, stream: name });
@@ -308,12 +310,26 @@ async function syncStream<C extends Config>(tap: Tap<C>, stream: PlannedStream<C
 }
 
 /**
+ * A service that kept failing past the retries (5xx, 429, dropped connections) stops the run as a
+ * quota does: what was written stays, STATE covers it, the next run resumes. Such an error can
+ * only come from a request, which a stream makes between records, as it does for quota stops.
+ */
+function outageAsStop(error: unknown, name: string): unknown {
+  if (!(error instanceof RetriesExhaustedError)) return error;
+  return new ResumableStopError(`${errorMentions(error, name) ? '' : `stream "${name}": `}the service kept failing: ${error.message}`, { cause: error });
+}
+
+function errorMentions(error: Error, name: string): boolean {
+  return error.message.startsWith(name) || error.message.includes(`"${name}"`);
+}
+
+/**
  * A stream's failure names the stream (the CLI prints only the message), unless the message leads
  * with it already (taps often start with their object's name) or quotes it. A name found anywhere
  * else (inside a URL, say) does not count.
  */
 function namedForStream(error: unknown, name: string): unknown {
-  if (error instanceof Error && !error.message.startsWith(name) && !error.message.includes(`"${name}"`)) error.message = `stream "${name}": ${error.message}`;
+  if (error instanceof Error && !errorMentions(error, name)) error.message = `stream "${name}": ${error.message}`;
   return error;
 }
 

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
 import t, { type Test } from 'tap';
 import { QuotaExhaustedError } from '../src/errors.js';
+import { RetriesExhaustedError } from '../src/http/retry.js';
 import { memoryLogger } from '../src/logging.js';
 import { SingerWriter } from '../src/protocol/writer.js';
 import type { StreamContext, StreamDefinition, TapRecord } from '../src/stream.js';
@@ -14,7 +15,7 @@ import { sync } from '../src/sync.js';
 import { Tap } from '../src/tap.js';
 import type { TapState } from '../src/state.js';
 
-type Config = { workers: number; fail_after?: Record<string, { records: number; quota: boolean }> };
+type Config = { workers: number; fail_after?: Record<string, { records: number; quota: boolean; outage?: boolean }> };
 type Message = { type: string; stream?: string; record?: TapRecord; value?: TapState };
 
 const ROWS = 40;
@@ -38,7 +39,7 @@ function stream(name: string): StreamDefinition<Config> {
       const failure = context.config.fail_after?.[name];
       let count = 0;
       for (const row of rowsAfter(context.bookmark, Number(context.startingValue ?? -1))) {
-        if (failure && count === failure.records) throw failure.quota ? new QuotaExhaustedError(`${name}: quota`) : new Error(`${name}: broken`);
+        if (failure && count === failure.records) throw failure.quota ? new QuotaExhaustedError(`${name}: quota`) : failure.outage ? new RetriesExhaustedError(5, 'max-attempts', new Error('HTTP 503'), 'GET /rows') : new Error(`${name}: broken`);
         // Saved before the row goes out, then a turn of the event loop (as a tap fetching its next
         // page has) during which the other streams run and print STATE.
         context.saveBookmark({ last_id: row.id });
@@ -143,5 +144,16 @@ t.test("one stream's failure stops the others, each leaving a STATE for what it 
   const { messages, error } = await run({ workers: 3, fail_after: { c: { records: 7, quota: false } } });
   t.match(String(error), /c: broken/);
   t.ok(messages.filter((m) => m.type === 'RECORD').length < 3 * ROWS, 'the run stopped');
+  await checkEveryStateResumes(t, messages, 3);
+});
+
+t.test('a service that keeps failing past the retries stops the run cleanly; every STATE resumes', async (t) => {
+  const { messages, error } = await run({ workers: 3, fail_after: { b: { records: 9, quota: false, outage: true } } });
+  t.equal(error, undefined, 'a clean stop, not a failure');
+  const last = messages.at(-1)!;
+  t.equal(last.type, 'STATE', 'the run ends with a STATE');
+  const bRecords = messages.filter((m) => m.type === 'RECORD' && m.stream === 'b').map((m) => Number(m.record!.id));
+  t.equal(bRecords.length, 9, 'b wrote what it read before the outage');
+  t.equal((last.value!.bookmarks.b as { last_id?: number }).last_id, bRecords.at(-1), "b's bookmark covers its last record");
   await checkEveryStateResumes(t, messages, 3);
 });
