@@ -20,16 +20,20 @@ async function checkTables(t: Test, db: Parameters<typeof compareWithSimulator>[
   }
 }
 
-t.test('full then incremental sync into Postgres equals the simulated org, deletes included', async (t) => {
-  const sf = await startOrg(t, { scale: 0.1 });
+/** A temp dir with the tap's config and a catalog of OBJECTS, the target's config, a connection, and the table check. */
+async function setUp(t: Test, sf: Parameters<typeof compareWithSimulator>[2], tapConfig: ReturnType<typeof configFor>) {
   const dir = tempDir();
-  const tapConfig = configFor(sf);
   const config = writeJson(dir, 'tap.json', tapConfig);
   const catalog = writeJson(dir, 'catalog.json', selectStreams(await discoverCatalog(tapConfig), OBJECTS));
   const target = await targetConfigFor(t, dir);
   const db = await connect(t);
-
   const check = (label: string) => checkTables(t, db, target.schema, sf, label);
+  return { dir, config, catalog, target, db, check };
+}
+
+t.test('full then incremental sync into Postgres equals the simulated org, deletes included', async (t) => {
+  const sf = await startOrg(t, { scale: 0.1 });
+  const { dir, config, catalog, target, db, check } = await setUp(t, sf, configFor(sf));
 
   const full = await runPipeline(['--config', config, '--catalog', catalog], target.file);
   t.equal(full.tap.code, 0, full.tap.stderr);
@@ -90,13 +94,7 @@ const BULK_PIPELINES = [
 for (const { api_type, extra } of BULK_PIPELINES) {
   t.test(`api_type ${api_type}: full then incremental sync into Postgres equals the simulated org, deletes included`, async (t) => {
     const sf = await startOrg(t, { scale: 0.1, scenario: { bulkPageSize: 300 } });
-    const dir = tempDir();
-    const tapConfig = configFor(sf, 'refresh_token', { api_type, ...extra });
-    const config = writeJson(dir, 'tap.json', tapConfig);
-    const catalog = writeJson(dir, 'catalog.json', selectStreams(await discoverCatalog(tapConfig), OBJECTS));
-    const target = await targetConfigFor(t, dir);
-    const db = await connect(t);
-    const check = (label: string) => checkTables(t, db, target.schema, sf, label);
+    const { dir, config, catalog, target, db, check } = await setUp(t, sf, configFor(sf, 'refresh_token', { api_type, ...extra }));
 
     const full = await runPipeline(['--config', config, '--catalog', catalog], target.file);
     t.equal(full.tap.code, 0, full.tap.stderr);
