@@ -2,7 +2,7 @@ export * from './errors.js';
 export * from './protocol/messages.js';
 export * from './protocol/reader.js';
 export * from './protocol/writer.js';
-export { JsonNumber, isJsonNumber, exactNumber, parseJsonLine, stringifyJson, decimalParts, type DecimalParts } from './protocol/lossless-json.js';
+export { JsonNumber, isJsonNumber, exactNumber, exactInteger, parseJsonLine, stringifyJson, decimalParts, type DecimalParts } from './protocol/lossless-json.js';
 export * from './logging.js';
 export * from './secrets.js';
 export * from './validation.js';

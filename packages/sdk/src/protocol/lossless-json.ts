@@ -141,6 +141,24 @@ export function exactNumber(text: string): number | JsonNumber {
   return numberFromText(text, text.includes('e') || text.includes('E'));
 }
 
+const DECIMAL_TEXT = /^(-?\d+)(?:\.(\d*))?$/;
+
+/**
+ * An integer field's value from numeric text, for a tap to emit: every digit kept (exactNumber),
+ * and for a value with a fraction (a quantity of 2.5 where the API promised an integer) the
+ * integer part, with `fraction` set so the tap can say so. Undefined for text that is no number.
+ */
+export function exactInteger(text: string): { value: number | JsonNumber; fraction: boolean } | undefined {
+  const decimal = DECIMAL_TEXT.exec(text);
+  if (decimal) {
+    const value = exactNumber(decimal[1] as string);
+    return { value: Object.is(value, -0) ? 0 : value, fraction: /[1-9]/.test(decimal[2] ?? '') };
+  }
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) return undefined;
+  return { value: Math.trunc(n) || 0, fraction: !Number.isInteger(n) };
+}
+
 /** The plain number when it has the same decimal value as the text, else a JsonNumber. */
 function numberFromText(text: string, hasExponent: boolean): number | JsonNumber {
   const value = Number(text);

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import t from 'tap';
-import { decimalParts, isJsonNumber, JsonNumber, needsExactParse, parseJsonExact, parseJsonLine, stringifyJson } from '../../src/protocol/lossless-json.js';
+import { decimalParts, exactInteger, isJsonNumber, JsonNumber, needsExactParse, parseJsonExact, parseJsonLine, stringifyJson } from '../../src/protocol/lossless-json.js';
 
 /** The value JSON.parse would give: every JsonNumber rounded to its double. */
 function rounded(value: unknown): unknown {
@@ -265,4 +265,22 @@ t.test('decimalParts: the canonical value of a number literal', async (t) => {
   t.equal(decimalParts('Infinity'), undefined);
   t.equal(decimalParts('1.'), undefined);
   t.equal(decimalParts(''), undefined);
+});
+
+t.test('exactInteger: every digit of an integer, the integer part of a fraction (flagged), nothing for no number', async (t) => {
+  const cases: Array<[string, string | undefined, boolean?]> = [
+    ['42', '42', false],
+    ['2.0', '2', false],
+    ['2.5', '2', true],
+    ['-0.5', '0', true],
+    ['-12345678901234567890.75', '-12345678901234567890', true],
+    ['90071992547409931', '90071992547409931', false],
+    ['1e3', '1000', false],
+    ['n/a', undefined],
+    ['', undefined],
+  ];
+  for (const [text, expected, fraction] of cases) {
+    const parsed = exactInteger(text);
+    t.same(parsed === undefined ? undefined : [stringifyJson(parsed.value), parsed.fraction], expected === undefined ? undefined : [expected, fraction], JSON.stringify(text));
+  }
 });

@@ -2,7 +2,7 @@
  * Values as the target wants them, from what Marketo sends: CSV text from Bulk Extract, JSON from
  * REST, `…Z+0000` datetimes from the Asset API. Each property's converter comes from its schema.
  */
-import { exactNumber, type JsonSchema, type Logger, type TapRecord } from '@singer-io-ts/sdk';
+import { exactInteger, exactNumber, type JsonSchema, type Logger, type TapRecord } from '@singer-io-ts/sdk';
 
 export type Converter = (value: unknown) => unknown;
 
@@ -30,17 +30,15 @@ export function converterFor(name: string, schema: JsonSchema, logger: Logger): 
   if (types.includes('integer')) {
     return (value) => {
       if (value === null || value === undefined || value === '') return null;
-      // A CSV integer beyond 2^53 keeps every digit (a JsonNumber the writer prints as is).
-      if (typeof value === 'string' && /^-?\d{16,}$/.test(value)) return exactNumber(value);
-      const number = Number(value);
-      if (!Number.isFinite(number)) return null;
-      if (!Number.isInteger(number)) {
+      // Every digit kept (an integer beyond 2^53 is a JsonNumber the writer prints as is).
+      const parsed = exactInteger(String(value));
+      if (!parsed) return null;
+      if (parsed.fraction) {
         // Marketo sends decimals in some integer fields (singer-io/tap-marketo 2.0.22): keep the integer part.
         if (!warned) logger.warn(`${name}: ${String(value)} is not an integer; its integer part is kept`);
         warned = true;
-        return Math.trunc(number);
       }
-      return number;
+      return parsed.value;
     };
   }
   if (types.includes('number')) {

@@ -3,7 +3,7 @@
  * object's own prefix is dropped and related ones are joined (`Account.Id` → `AccountId`), as
  * singer tap-zuora does. Empty cells are nulls.
  */
-import { exactNumber, type Logger, type TapRecord } from '@singer-io-ts/sdk';
+import { exactInteger, exactNumber, type Logger, type TapRecord } from '@singer-io-ts/sdk';
 import { DELETED_AT, type Column } from './schema.js';
 
 export class TruncatedFileError extends Error {}
@@ -46,24 +46,16 @@ export function fractionWarner(object: string, logger: Logger): FractionHandler 
   };
 }
 
-const DECIMAL_TEXT = /^(-?\d+)\.(\d+)$/;
-
 /**
- * An integer field's value, every digit kept (exactNumber). Should one hold a fraction (a
- * quantity of 2.5 units), the schema stays integer, which a typed target holds to: the integer
- * part is emitted, as tap-marketo does with Marketo's. Text that is no number stays text.
+ * An integer field's value, every digit kept. Should one hold a fraction (a quantity of 2.5
+ * units), the schema stays integer, which a typed target holds to: the integer part is emitted,
+ * as tap-marketo does with Marketo's. Text that is no number stays text.
  */
 function integerValue(text: string, property: string, onFraction: FractionHandler): unknown {
-  const decimal = DECIMAL_TEXT.exec(text);
-  if (decimal) {
-    if (/[1-9]/.test(decimal[2] as string)) onFraction(property, text);
-    return exactNumber(decimal[1] as string);
-  }
-  const n = exactNumber(text);
-  if (typeof n !== 'number' || Number.isInteger(n)) return n;
-  if (!Number.isFinite(n)) return text;
-  onFraction(property, text);
-  return Math.trunc(n);
+  const parsed = exactInteger(text);
+  if (!parsed) return text;
+  if (parsed.fraction) onFraction(property, text);
+  return parsed.value;
 }
 
 function convert(slot: { property: string; type: string }, text: string, onFraction: FractionHandler): unknown {
